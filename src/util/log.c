@@ -54,8 +54,10 @@ void ig_log_write(int level, const char *component, const char *fmt, ...)
     va_start(ap, fmt);
     m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
     va_end(ap);
+    /* vsnprintf reports the untruncated length; keep what fitted. */
     if (m > 0)
-        n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
+        n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m
+                                              : sizeof(line) - n - 2;
     line[n++] = '\n';
     while (n > 0) {
         ssize_t w = write(log_fd, line, n);
