@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* Command-line option parsing: flag tables, values, usage text and
+ * durations. Errors go to stderr as one "igord: " line plus the usage. */
+#include "cli/flags.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "util/err.h"
+
+static int usage_error(const struct ig_flags_spec *spec, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const struct ig_flags_spec *spec, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("igord: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n\n", stderr);
+    ig_flags_usage(spec, stderr);
+    return IG_EUSAGE;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (!*s)
+        return -EINVAL;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -EINVAL;
+        if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return IG_ETOOBIG;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int ig_flags_parse_duration(const char *s, uint64_t *ns)
+{
+    static const struct {
+        const char *suffix;
+        uint64_t mult;
+    } units[] = {
+        { "ns", 1ULL },
+        { "us", 1000ULL },
+        { "ms", 1000000ULL },
+        { "s", 1000000000ULL },
+        { "", 1000000000ULL },
+        { "m", 60000000000ULL },
+        { "h", 3600000000000ULL },
+    };
+    char digits[32];
+    size_t n = strspn(s, "0123456789");
+    uint64_t v;
+    int rc;
+
+    if (n == 0 || n >= sizeof(digits))
+        return n == 0 ? -EINVAL : IG_ETOOBIG;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    rc = parse_u64(digits, &v);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(s + n, units[i].suffix) != 0)
+            continue;
+        if (v > UINT64_MAX / units[i].mult)
+            return IG_ETOOBIG;
+        *ns = v * units[i].mult;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+    if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes"))
+        *out = 1;
+    else if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no"))
+        *out = 0;
+    else
+        return -EINVAL;
+    return 0;
+}
+
+static int set_value(const struct ig_flags_spec *spec,
+                     const struct ig_flag *f,
+                     const char *v)
+{
+    int rc = 0;
+
+    switch (f->kind) {
+        case IG_FLAG_STRING:
+            *(const char **)f->out = v;
+            break;
+        case IG_FLAG_BOOL:
+            rc = parse_bool(v, (int *)f->out);
+            break;
+        case IG_FLAG_UINT:
+            rc = parse_u64(v, (uint64_t *)f->out);
+            break;
+        case IG_FLAG_DURATION:
+            rc = ig_flags_parse_duration(v, (uint64_t *)f->out);
+            break;
+        default:
+            rc = -EINVAL;
+    }
+    if (rc == 0)
+        return 0;
+    if (f->kind == IG_FLAG_DURATION)
+        return usage_error(
+          spec, "--%s: bad duration '%s' (try 500ms, 2s)", f->name, v);
+    return usage_error(spec, "--%s: bad value '%s'", f->name, v);
+}
+
+static const struct ig_flag *find_flag(const struct ig_flags_spec *spec,
+                                       const char *name,
+                                       size_t len)
+{
+    for (int i = 0; i < spec->nflags; i++) {
+        const struct ig_flag *f = &spec->flags[i];
+
+        if (len == 1 && f->shortname && f->shortname == name[0])
+            return f;
+        if (strlen(f->name) == len && !strncmp(f->name, name, len))
+            return f;
+    }
+    return NULL;
+}
+
+static int is_help(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == 'h') ||
+           (len == 4 && !strncmp(name, "help", 4));
+}
+
+/* Handle argv[*i], an option; may consume the next argument as value. */
+static int parse_one(const struct ig_flags_spec *spec,
+                     int argc,
+                     char **argv,
+                     int *i)
+{
+    const char *arg = argv[*i];
+    const char *name = arg + (arg[1] == '-' ? 2 : 1);
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const struct ig_flag *f;
+
+    if (is_help(name, len) && !eq) {
+        ig_flags_usage(spec, stdout);
+        return 1;
+    }
+    f = find_flag(spec, name, len);
+    if (!f)
+        return usage_error(
+          spec, "unknown option '%.*s'", (int)(name - arg + len), arg);
+    if (eq)
+        return set_value(spec, f, eq + 1);
+    if (f->kind == IG_FLAG_BOOL) {
+        *(int *)f->out = 1;
+        return 0;
+    }
+    if (*i + 1 >= argc)
+        return usage_error(spec, "option '%s' needs a value", arg);
+    (*i)++;
+    return set_value(spec, f, argv[*i]);
+}
+
+int ig_flags_parse(const struct ig_flags_spec *spec,
+                   int argc,
+                   char **argv,
+                   int *npos)
+{
+    int n = 0, rc, only_pos = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (!only_pos && !strcmp(arg, "--")) {
+            only_pos = 1;
+        }
+        else if (!only_pos && arg[0] == '-' && arg[1] != '\0') {
+            rc = parse_one(spec, argc, argv, &i);
+            if (rc != 0)
+                return rc;
+        }
+        else {
+            /* Never ahead of i: moving left keeps unread args intact. */
+            argv[1 + n++] = argv[i];
+        }
+    }
+    *npos = n;
+    if (n < spec->min_pos)
+        return usage_error(spec, "missing argument");
+    if (spec->max_pos >= 0 && n > spec->max_pos)
+        return usage_error(spec, "unexpected argument '%s'", argv[1 + n - 1]);
+    return 0;
+}
+
+static void print_flag(const struct ig_flag *f, FILE *out)
+{
+    char left[64];
+    int w;
+
+    if (f->shortname)
+        w = snprintf(left, sizeof(left), "-%c, --%s", f->shortname, f->name);
+    else
+        w = snprintf(left, sizeof(left), "    --%s", f->name);
+    if (f->kind != IG_FLAG_BOOL && w > 0 && (size_t)w < sizeof(left))
+        snprintf(left + w,
+                 sizeof(left) - (size_t)w,
+                 " %s",
+                 f->metavar ? f->metavar : "V");
+    fprintf(out, "  %-28s %s", left, f->help ? f->help : "");
+    if (f->defval)
+        fprintf(out, " (default: %s)", f->defval);
+    fputc('\n', out);
+}
+
+void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f)
+{
+    fprintf(f, "usage: %s\n", spec->usage);
+    if (spec->about)
+        fprintf(f, "\n%s\n", spec->about);
+    fputs("\noptions:\n", f);
+    for (int i = 0; i < spec->nflags; i++)
+        print_flag(&spec->flags[i], f);
+    fprintf(f, "  %-28s %s\n", "-h, --help", "show this help and exit");
+}

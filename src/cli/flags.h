@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* Command-line option parsing shared by every igord command: a table of
+ * flags per command, usage text, and duration values such as "500ms". */
+#ifndef IG_CLI_FLAGS_H
+#define IG_CLI_FLAGS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum ig_flag_kind {
+    IG_FLAG_STRING = 0,   /* out: const char ** (points into argv) */
+    IG_FLAG_BOOL = 1,     /* out: int *, set to 1 (or --x=false -> 0) */
+    IG_FLAG_UINT = 2,     /* out: uint64_t *, decimal */
+    IG_FLAG_DURATION = 3, /* out: uint64_t * in nanoseconds */
+};
+
+/*
+ * One option. name is the long name without dashes ("budget"); shortname
+ * is a single letter for "-b", or 0. metavar names the value in the help
+ * text ("B"); defval, when not NULL, is shown as "(default: ...)". The
+ * parser leaves *out alone when the flag is absent, so the caller sets
+ * the default before parsing.
+ */
+struct ig_flag {
+    const char *name;
+    char shortname;
+    int kind;
+    void *out;
+    const char *metavar;
+    const char *defval;
+    const char *help;
+};
+
+/*
+ * A command's options. usage is the synopsis after "usage: " ("igord run
+ * [options] <agent.wasm>"); about is one or more lines describing it.
+ * Positional arguments must number min_pos..max_pos.
+ */
+struct ig_flags_spec {
+    const char *usage;
+    const char *about;
+    const struct ig_flag *flags;
+    int nflags;
+    int min_pos;
+    int max_pos;
+};
+
+/*
+ * Parse argv[1..argc) (argv[0] is the command name). "--x v", "--x=v",
+ * "-x v" and the single-dash long form "-name v" all work; flags may
+ * follow positional arguments; "--" ends the options; "-" alone is a
+ * positional argument. The positional arguments are moved, in order, to
+ * argv[1..1+*npos).
+ *
+ * Returns 0 on success; 1 when -h/--help was given (usage printed on
+ * stdout; the command should exit 0); IG_EUSAGE for an unknown flag, a
+ * missing or bad value or a wrong number of positional arguments (one
+ * "igord: ..." line and the usage printed on stderr; exit 2).
+ */
+int ig_flags_parse(const struct ig_flags_spec *spec,
+                   int argc,
+                   char **argv,
+                   int *npos);
+
+/* Print "usage: ..." and the option table to f. */
+void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f);
+
+/*
+ * Parse a duration: a decimal integer followed by ns, us, ms, s, m or h
+ * ("500ms", "2s", "1m"); a bare number means seconds. Returns 0, or
+ * -EINVAL when malformed or IG_ETOOBIG when it overflows 64-bit ns.
+ */
+int ig_flags_parse_duration(const char *s, uint64_t *ns);
+
+/* Exit code for bad usage, as the commands return it. */
+#define IG_EXIT_USAGE 2
+
+#endif

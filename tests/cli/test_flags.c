@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* The option parser: value forms, positions, "--", bools, durations,
+ * help and usage errors. */
+#define IG_TEST_MAIN
+#include "test.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "cli/flags.h"
+#include "util/err.h"
+
+static const char *budget, *dir;
+static int verbose;
+static uint64_t ticks, interval;
+
+static const struct ig_flag flags[] = {
+    { "budget", 'b', IG_FLAG_STRING, &budget, "B", "1.0", "budget" },
+    { "checkpoint-dir", 0, IG_FLAG_STRING, &dir, "DIR", NULL, "dir" },
+    { "verbose", 'v', IG_FLAG_BOOL, &verbose, NULL, NULL, "talk" },
+    { "ticks", 0, IG_FLAG_UINT, &ticks, "N", NULL, "ticks" },
+    { "tick-interval", 0, IG_FLAG_DURATION, &interval, "D", "1s", "every" },
+};
+static const struct ig_flags_spec spec = {
+    "t [options] <x>", "About.", flags, 5, 1, 2
+};
+
+static void reset(void)
+{
+    budget = dir = NULL;
+    verbose = 0;
+    ticks = interval = 0;
+}
+
+/* Run the parser with stderr and stdout sent to /dev/null. */
+static int parse(int argc, char **argv, int *npos)
+{
+    int saved_out = dup(1), saved_err = dup(2), rc;
+    FILE *null = fopen("/dev/null", "w");
+
+    fflush(NULL);
+    dup2(fileno(null), 1);
+    dup2(fileno(null), 2);
+    rc = ig_flags_parse(&spec, argc, argv, npos);
+    fflush(NULL);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
+    fclose(null);
+    return rc;
+}
+
+TEST(space_and_equals_forms)
+{
+    char *argv[] = { "t", "--budget", "2.5", "--checkpoint-dir=d", "x" };
+    int npos = -1;
+
+    reset();
+    ASSERT_OK(parse(5, argv, &npos));
+    ASSERT_STR_EQ(budget, "2.5");
+    ASSERT_STR_EQ(dir, "d");
+    ASSERT_EQ(npos, 1);
+    ASSERT_STR_EQ(argv[1], "x");
+}
+
+TEST(flags_after_positional_and_short_forms)
+{
+    char *argv[] = { "t", "a.wasm", "-b", "3", "-v", "-ticks", "7", "y" };
+    int npos = -1;
+
+    reset();
+    ASSERT_OK(parse(8, argv, &npos));
+    ASSERT_STR_EQ(budget, "3");
+    ASSERT_EQ(verbose, 1);
+    ASSERT_U64_EQ(ticks, 7);
+    ASSERT_EQ(npos, 2);
+    ASSERT_STR_EQ(argv[1], "a.wasm");
+    ASSERT_STR_EQ(argv[2], "y");
+}
+
+TEST(double_dash_ends_options)
+{
+    char *argv[] = { "t", "--", "--budget" };
+    int npos = -1;
+
+    reset();
+    ASSERT_OK(parse(3, argv, &npos));
+    ASSERT_EQ(npos, 1);
+    ASSERT_STR_EQ(argv[1], "--budget");
+    ASSERT_TRUE(budget == NULL);
+}
+
+TEST(bool_explicit_values)
+{
+    char *argv[] = { "t", "--verbose=false", "x" };
+    char *bad[] = { "t", "--verbose=maybe", "x" };
+    int npos;
+
+    reset();
+    verbose = 1;
+    ASSERT_OK(parse(3, argv, &npos));
+    ASSERT_EQ(verbose, 0);
+    ASSERT_EQ(parse(3, bad, &npos), IG_EUSAGE);
+}
+
+TEST(durations)
+{
+    uint64_t ns = 0;
+
+    ASSERT_OK(ig_flags_parse_duration("500ms", &ns));
+    ASSERT_U64_EQ(ns, 500000000ULL);
+    ASSERT_OK(ig_flags_parse_duration("2s", &ns));
+    ASSERT_U64_EQ(ns, 2000000000ULL);
+    ASSERT_OK(ig_flags_parse_duration("3", &ns));
+    ASSERT_U64_EQ(ns, 3000000000ULL);
+    ASSERT_OK(ig_flags_parse_duration("10us", &ns));
+    ASSERT_U64_EQ(ns, 10000ULL);
+    ASSERT_OK(ig_flags_parse_duration("1m", &ns));
+    ASSERT_U64_EQ(ns, 60000000000ULL);
+    ASSERT_EQ(ig_flags_parse_duration("", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("ms", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("5 s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("1.5s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("-1s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("99999999999h", &ns), IG_ETOOBIG);
+}
+
+TEST(duration_flag)
+{
+    char *argv[] = { "t", "--tick-interval", "250ms", "x" };
+    char *bad[] = { "t", "--tick-interval=soon", "x" };
+    int npos;
+
+    reset();
+    ASSERT_OK(parse(4, argv, &npos));
+    ASSERT_U64_EQ(interval, 250000000ULL);
+    ASSERT_EQ(parse(3, bad, &npos), IG_EUSAGE);
+}
+
+TEST(errors)
+{
+    char *unknown[] = { "t", "--nope", "x" };
+    char *novalue[] = { "t", "x", "--budget" };
+    char *missing[] = { "t", "--budget", "1" };
+    char *extra[] = { "t", "a", "b", "c" };
+    char *badnum[] = { "t", "--ticks", "12x", "a" };
+    int npos;
+
+    ASSERT_EQ(parse(3, unknown, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse(3, novalue, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse(3, missing, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse(4, extra, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse(4, badnum, &npos), IG_EUSAGE);
+}
+
+TEST(help)
+{
+    char *h[] = { "t", "-h" };
+    char *help[] = { "t", "x", "--help" };
+    int npos;
+
+    ASSERT_EQ(parse(2, h, &npos), 1);
+    ASSERT_EQ(parse(3, help, &npos), 1);
+}
+
+TEST(usage_text_lists_flags)
+{
+    char buf[2048] = { 0 };
+    FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+    ig_flags_usage(&spec, f);
+    fclose(f);
+    ASSERT_STR_CONTAINS(buf, "usage: t [options] <x>");
+    ASSERT_STR_CONTAINS(buf, "-b, --budget B");
+    ASSERT_STR_CONTAINS(buf, "(default: 1.0)");
+    ASSERT_STR_CONTAINS(buf, "--tick-interval D");
+    ASSERT_STR_CONTAINS(buf, "-h, --help");
+}
