@@ -1,0 +1,706 @@
+/* SPDX-License-Identifier: MIT */
+/* yamux session state machine: frame parser, per-stream flow control in
+ * both directions, pings, go-away, half-close and reset. */
+#include "net/yamux.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/buf.h"
+#include "util/err.h"
+
+#define NBUCKETS 256
+/* Outbound streams the peer has not acknowledged yet (spec: at most 256). */
+#define MAX_ACK_BACKLOG 256
+
+enum {
+    S_LOCAL_FIN = 1,
+    S_REMOTE_FIN = 2,
+    S_RESET = 4,
+    S_OURS = 8,
+    S_ACKED = 16,
+    S_WANT_WRITE = 32,
+    S_CLOSED_CB = 64,
+};
+
+struct ig_yamux_stream {
+    struct ig_yamux *y;
+    struct ig_yamux_stream *next; /* hash chain */
+    uint32_t id;
+    uint32_t send_window; /* bytes the peer lets us send */
+    uint32_t recv_window; /* bytes we let the peer send */
+    uint32_t consumed;    /* processed, not yet returned to the peer */
+    unsigned flags;
+    void *user;
+};
+
+struct ig_yamux {
+    struct ig_yamux_cfg cfg;
+    struct ig_yamux_cb cb;
+    struct ig_buf out;
+    struct ig_yamux_stream *buckets[NBUCKETS];
+    uint32_t nstreams;
+    uint32_t unacked; /* our streams still waiting for ACK */
+    uint32_t next_id;
+    uint32_t last_remote_id;
+    int error;
+    int goaway_sent;
+    int goaway_recv;
+    /* Parser: a header being collected, then a payload being passed on. */
+    uint8_t hdr[IG_YAMUX_HEADER_LEN];
+    size_t hdr_have;
+    uint32_t cur_id;    /* stream of the payload in progress */
+    uint16_t cur_flags; /* its flags, applied once the payload ends */
+    uint32_t cur_left;  /* payload bytes still to come */
+    int cur_discard;    /* payload of an unknown stream: drop it */
+    int in_payload;
+};
+
+void ig_yamux_cfg_default(struct ig_yamux_cfg *cfg, int is_client)
+{
+    cfg->is_client = is_client;
+    cfg->window = IG_YAMUX_INITIAL_WINDOW;
+    cfg->max_streams = 512;
+    cfg->max_frame = 16u * 1024u * 1024u;
+    cfg->send_frame = 256u * 1024u;
+    cfg->out_soft = 1024u * 1024u;
+    cfg->out_max = 4u * 1024u * 1024u;
+}
+
+int ig_yamux_new(struct ig_yamux **out,
+                 const struct ig_yamux_cfg *cfg,
+                 const struct ig_yamux_cb *cb)
+{
+    struct ig_yamux *y;
+
+    *out = NULL;
+    if (cfg->window < IG_YAMUX_INITIAL_WINDOW || !cfg->max_streams ||
+        !cfg->send_frame || cfg->out_soft > cfg->out_max)
+        return -EINVAL;
+    y = calloc(1, sizeof(*y));
+    if (!y)
+        return -ENOMEM;
+    y->cfg = *cfg;
+    if (cb)
+        y->cb = *cb;
+    /* Headroom over the hard limit so a GoAway always fits. */
+    ig_buf_init(&y->out, cfg->out_max + IG_YAMUX_HEADER_LEN);
+    y->next_id = cfg->is_client ? 1 : 2;
+    *out = y;
+    return 0;
+}
+
+void ig_yamux_free(struct ig_yamux *y)
+{
+    if (!y)
+        return;
+    for (size_t i = 0; i < NBUCKETS; i++) {
+        struct ig_yamux_stream *s = y->buckets[i];
+
+        while (s) {
+            struct ig_yamux_stream *next = s->next;
+
+            free(s);
+            s = next;
+        }
+    }
+    ig_buf_free(&y->out);
+    free(y);
+}
+
+/* ---- stream table ---- */
+
+static struct ig_yamux_stream **bucket(struct ig_yamux *y, uint32_t id)
+{
+    return &y->buckets[(id ^ (id >> 8)) % NBUCKETS];
+}
+
+static struct ig_yamux_stream *find(struct ig_yamux *y, uint32_t id)
+{
+    struct ig_yamux_stream *s = *bucket(y, id);
+
+    while (s && s->id != id)
+        s = s->next;
+    return s;
+}
+
+static struct ig_yamux_stream *add(struct ig_yamux *y,
+                                   uint32_t id,
+                                   unsigned flags)
+{
+    struct ig_yamux_stream **b = bucket(y, id);
+    struct ig_yamux_stream *s = calloc(1, sizeof(*s));
+
+    if (!s)
+        return NULL;
+    s->y = y;
+    s->id = id;
+    s->flags = flags;
+    s->send_window = IG_YAMUX_INITIAL_WINDOW;
+    s->recv_window = IG_YAMUX_INITIAL_WINDOW;
+    s->next = *b;
+    *b = s;
+    y->nstreams++;
+    if (flags & S_OURS)
+        y->unacked++;
+    return s;
+}
+
+static void unlink_stream(struct ig_yamux_stream *s)
+{
+    struct ig_yamux *y = s->y;
+    struct ig_yamux_stream **p = bucket(y, s->id);
+
+    while (*p != s)
+        p = &(*p)->next;
+    *p = s->next;
+    y->nstreams--;
+    if ((s->flags & S_OURS) && !(s->flags & S_ACKED))
+        y->unacked--;
+}
+
+/* ---- output ---- */
+
+static void put_header(uint8_t *h,
+                       uint8_t type,
+                       uint16_t flags,
+                       uint32_t id,
+                       uint32_t len)
+{
+    h[0] = 0;
+    h[1] = type;
+    h[2] = (uint8_t)(flags >> 8);
+    h[3] = (uint8_t)flags;
+    h[4] = (uint8_t)(id >> 24);
+    h[5] = (uint8_t)(id >> 16);
+    h[6] = (uint8_t)(id >> 8);
+    h[7] = (uint8_t)id;
+    h[8] = (uint8_t)(len >> 24);
+    h[9] = (uint8_t)(len >> 16);
+    h[10] = (uint8_t)(len >> 8);
+    h[11] = (uint8_t)len;
+}
+
+/* Queue a frame without payload. A peer that makes us queue control
+ * frames faster than it reads them fails the session. */
+static int send_ctl(struct ig_yamux *y,
+                    uint8_t type,
+                    uint16_t flags,
+                    uint32_t id,
+                    uint32_t len)
+{
+    uint8_t h[IG_YAMUX_HEADER_LEN];
+
+    if (ig_buf_len(&y->out) + IG_YAMUX_HEADER_LEN > y->cfg.out_max)
+        return IG_ELIMIT;
+    put_header(h, type, flags, id, len);
+    return ig_buf_append(&y->out, h, sizeof(h));
+}
+
+const uint8_t *ig_yamux_out(struct ig_yamux *y, size_t *len)
+{
+    *len = ig_buf_len(&y->out);
+    return ig_buf_data(&y->out);
+}
+
+void ig_yamux_out_consume(struct ig_yamux *y, size_t n)
+{
+    ig_buf_consume(&y->out, n);
+}
+
+void ig_yamux_kick(struct ig_yamux *y)
+{
+    if (ig_buf_len(&y->out) >= y->cfg.out_soft || !y->cb.on_writable)
+        return;
+    for (size_t i = 0; i < NBUCKETS; i++) {
+        struct ig_yamux_stream *s = y->buckets[i], *next;
+
+        for (; s; s = next) {
+            next = s->next;
+            if ((s->flags & S_WANT_WRITE) && s->send_window) {
+                s->flags &= ~(unsigned)S_WANT_WRITE;
+                y->cb.on_writable(y->cb.ctx, s);
+            }
+        }
+    }
+}
+
+/* Fail the session: remember why, tell the peer with a GoAway. */
+static int fail(struct ig_yamux *y,
+                int code,
+                char *err,
+                size_t errlen,
+                const char *why)
+{
+    uint8_t h[IG_YAMUX_HEADER_LEN];
+    uint32_t ga = code == IG_ELIMIT || code == -ENOMEM
+                    ? IG_YAMUX_GOAWAY_INTERNAL
+                    : IG_YAMUX_GOAWAY_PROTOCOL;
+
+    ig_err_set(err, errlen, "yamux: %s", why);
+    if (y->error)
+        return y->error;
+    y->error = code;
+    if (!y->goaway_sent) {
+        y->goaway_sent = 1;
+        put_header(h, IG_YAMUX_GO_AWAY, 0, 0, ga);
+        /* out has header-sized headroom over out_max for this frame. */
+        (void)ig_buf_append(&y->out, h, sizeof(h));
+    }
+    return code;
+}
+
+/* Payload bytes a data frame may carry now, keeping out_max intact. */
+static size_t out_room(const struct ig_yamux *y)
+{
+    size_t len = ig_buf_len(&y->out) + 2 * IG_YAMUX_HEADER_LEN;
+
+    return len >= y->cfg.out_max ? 0 : y->cfg.out_max - len;
+}
+
+int ig_yamux_ping(struct ig_yamux *y, uint32_t opaque)
+{
+    if (y->error)
+        return IG_ECLOSED;
+    return send_ctl(y, IG_YAMUX_PING, IG_YAMUX_SYN, 0, opaque);
+}
+
+int ig_yamux_goaway(struct ig_yamux *y, uint32_t code)
+{
+    if (y->goaway_sent)
+        return 0;
+    y->goaway_sent = 1;
+    return send_ctl(y, IG_YAMUX_GO_AWAY, 0, 0, code);
+}
+
+int ig_yamux_error(const struct ig_yamux *y)
+{
+    return y->error;
+}
+
+int ig_yamux_going_away(const struct ig_yamux *y)
+{
+    return y->goaway_sent || y->goaway_recv;
+}
+
+uint32_t ig_yamux_stream_count(const struct ig_yamux *y)
+{
+    return y->nstreams;
+}
+
+/* ---- streams, the application side ---- */
+
+int ig_yamux_stream_open(struct ig_yamux *y, struct ig_yamux_stream **out)
+{
+    struct ig_yamux_stream *s;
+    uint32_t extra = y->cfg.window - IG_YAMUX_INITIAL_WINDOW;
+    int rc;
+
+    *out = NULL;
+    if (y->error)
+        return IG_ECLOSED;
+    if (y->goaway_sent || y->goaway_recv)
+        return IG_EGOAWAY;
+    if (y->nstreams >= y->cfg.max_streams || y->unacked >= MAX_ACK_BACKLOG ||
+        y->next_id > UINT32_MAX - 2)
+        return IG_ELIMIT;
+    s = add(y, y->next_id, S_OURS);
+    if (!s)
+        return -ENOMEM;
+    rc = send_ctl(y, IG_YAMUX_WINDOW_UPDATE, IG_YAMUX_SYN, s->id, extra);
+    if (rc < 0) {
+        unlink_stream(s);
+        free(s);
+        return rc;
+    }
+    s->recv_window = y->cfg.window;
+    y->next_id += 2;
+    *out = s;
+    return 0;
+}
+
+long ig_yamux_stream_write(struct ig_yamux_stream *s,
+                           const uint8_t *p,
+                           size_t n)
+{
+    struct ig_yamux *y = s->y;
+    size_t done = 0;
+
+    if (s->flags & S_RESET)
+        return IG_ERESET;
+    if ((s->flags & S_LOCAL_FIN) || y->error)
+        return IG_ECLOSED;
+    while (done < n && s->send_window &&
+           ig_buf_len(&y->out) < y->cfg.out_soft) {
+        size_t k = n - done;
+        uint8_t *dst;
+
+        if (k > s->send_window)
+            k = s->send_window;
+        if (k > y->cfg.send_frame)
+            k = y->cfg.send_frame;
+        if (k > out_room(y))
+            k = out_room(y);
+        if (!k)
+            break;
+        dst = ig_buf_reserve(&y->out, IG_YAMUX_HEADER_LEN + k);
+        if (!dst)
+            return done ? (long)done : -ENOMEM;
+        put_header(dst, IG_YAMUX_DATA, 0, s->id, (uint32_t)k);
+        memcpy(dst + IG_YAMUX_HEADER_LEN, p + done, k);
+        ig_buf_commit(&y->out, IG_YAMUX_HEADER_LEN + k);
+        s->send_window -= (uint32_t)k;
+        done += k;
+    }
+    if (done < n)
+        s->flags |= S_WANT_WRITE;
+    return (long)done;
+}
+
+int ig_yamux_stream_close(struct ig_yamux_stream *s)
+{
+    int rc;
+
+    if (s->flags & S_RESET)
+        return IG_ERESET;
+    if (s->flags & S_LOCAL_FIN)
+        return IG_ECLOSED;
+    rc = send_ctl(s->y, IG_YAMUX_WINDOW_UPDATE, IG_YAMUX_FIN, s->id, 0);
+    if (rc == 0)
+        s->flags |= S_LOCAL_FIN;
+    return rc;
+}
+
+int ig_yamux_stream_consumed(struct ig_yamux_stream *s, size_t n)
+{
+    struct ig_yamux *y = s->y;
+    uint32_t delta;
+    int rc;
+
+    if (n > y->cfg.window)
+        n = y->cfg.window;
+    s->consumed += (uint32_t)n;
+    /* Return credit in halves: fewer updates, and the peer never stalls
+     * as long as it gets one before its window runs out. */
+    if (s->consumed < y->cfg.window / 2 ||
+        (s->flags & (S_RESET | S_REMOTE_FIN)) || y->error)
+        return 0;
+    delta = s->consumed;
+    rc = send_ctl(y, IG_YAMUX_WINDOW_UPDATE, 0, s->id, delta);
+    if (rc < 0)
+        return rc;
+    s->consumed = 0;
+    s->recv_window += delta;
+    return 0;
+}
+
+void ig_yamux_stream_free(struct ig_yamux_stream *s)
+{
+    struct ig_yamux *y;
+
+    if (!s)
+        return;
+    y = s->y;
+    if (!(s->flags & S_RESET) &&
+        (s->flags & (S_LOCAL_FIN | S_REMOTE_FIN)) !=
+          (S_LOCAL_FIN | S_REMOTE_FIN) &&
+        !y->error)
+        (void)send_ctl(y, IG_YAMUX_WINDOW_UPDATE, IG_YAMUX_RST, s->id, 0);
+    unlink_stream(s);
+    free(s);
+}
+
+uint32_t ig_yamux_stream_id(const struct ig_yamux_stream *s)
+{
+    return s->id;
+}
+
+void *ig_yamux_stream_user(const struct ig_yamux_stream *s)
+{
+    return s->user;
+}
+
+void ig_yamux_stream_set_user(struct ig_yamux_stream *s, void *user)
+{
+    s->user = user;
+}
+
+uint32_t ig_yamux_stream_send_window(const struct ig_yamux_stream *s)
+{
+    return s->send_window;
+}
+
+int ig_yamux_stream_remote_closed(const struct ig_yamux_stream *s)
+{
+    return (s->flags & S_REMOTE_FIN) != 0;
+}
+
+/* ---- input ---- */
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+/* Tell the owner that s is over, once. */
+static void closed(struct ig_yamux *y, struct ig_yamux_stream *s, int status)
+{
+    if (s->flags & S_CLOSED_CB)
+        return;
+    s->flags |= S_CLOSED_CB;
+    if (y->cb.on_close)
+        y->cb.on_close(y->cb.ctx, s, status);
+}
+
+/* FIN and RST take effect after the frame's payload. */
+static void end_flags(struct ig_yamux *y, uint32_t id, uint16_t flags)
+{
+    struct ig_yamux_stream *s = find(y, id);
+
+    if (!s)
+        return;
+    if (flags & IG_YAMUX_RST) {
+        s->flags |= S_RESET;
+        closed(y, s, IG_ERESET);
+        return;
+    }
+    if (!(flags & IG_YAMUX_FIN) || (s->flags & S_REMOTE_FIN))
+        return;
+    s->flags |= S_REMOTE_FIN;
+    if (y->cb.on_fin)
+        y->cb.on_fin(y->cb.ctx, s);
+    s = find(y, id);
+    if (s && (s->flags & S_LOCAL_FIN))
+        closed(y, s, 0);
+}
+
+/* Answer a SYN we will not take with RST; its data is dropped. */
+static int refuse(struct ig_yamux *y, uint32_t id, char *err, size_t errlen)
+{
+    int rc = send_ctl(y, IG_YAMUX_WINDOW_UPDATE, IG_YAMUX_RST, id, 0);
+
+    return rc < 0 ? fail(y, rc, err, errlen, "output queue full") : 0;
+}
+
+/* A SYN from the peer: check it, then offer the stream to the owner. */
+static int accept_stream(struct ig_yamux *y,
+                         uint32_t id,
+                         char *err,
+                         size_t errlen,
+                         struct ig_yamux_stream **out)
+{
+    struct ig_yamux_stream *s;
+    uint32_t extra = y->cfg.window - IG_YAMUX_INITIAL_WINDOW;
+    int rc;
+
+    *out = NULL;
+    if ((id & 1) == (y->cfg.is_client ? 1u : 0u))
+        return fail(y, IG_EYAMUX, err, errlen, "SYN with our stream id");
+    if (id <= y->last_remote_id)
+        return fail(y, IG_EYAMUX, err, errlen, "SYN reuses a stream id");
+    y->last_remote_id = id;
+    if (y->goaway_sent || y->nstreams >= y->cfg.max_streams)
+        return refuse(y, id, err, errlen);
+    s = add(y, id, 0);
+    if (!s)
+        return fail(y, -ENOMEM, err, errlen, "out of memory");
+    if (y->cb.on_open && y->cb.on_open(y->cb.ctx, s) != 0) {
+        unlink_stream(s);
+        free(s);
+        return refuse(y, id, err, errlen);
+    }
+    rc = send_ctl(y, IG_YAMUX_WINDOW_UPDATE, IG_YAMUX_ACK, id, extra);
+    if (rc < 0)
+        return fail(y, rc, err, errlen, "output queue full");
+    s->recv_window = y->cfg.window;
+    *out = s;
+    return 0;
+}
+
+static int on_window_update(struct ig_yamux *y,
+                            struct ig_yamux_stream *s,
+                            uint32_t delta,
+                            char *err,
+                            size_t errlen)
+{
+    if (delta > UINT32_MAX - s->send_window)
+        return fail(y, IG_EYAMUX, err, errlen, "send window overflow");
+    s->send_window += delta;
+    if (delta && (s->flags & S_WANT_WRITE) &&
+        ig_buf_len(&y->out) < y->cfg.out_soft) {
+        s->flags &= ~(unsigned)S_WANT_WRITE;
+        if (y->cb.on_writable)
+            y->cb.on_writable(y->cb.ctx, s);
+    }
+    return 0;
+}
+
+/* Start a data frame's payload: charge it to the stream's window. */
+static int on_data_header(struct ig_yamux *y,
+                          struct ig_yamux_stream *s,
+                          uint32_t len,
+                          char *err,
+                          size_t errlen)
+{
+    if (len > y->cfg.max_frame)
+        return fail(y, IG_ETOOBIG, err, errlen, "data frame too long");
+    y->cur_left = len;
+    y->in_payload = len > 0;
+    y->cur_discard = !s;
+    if (!s)
+        return 0;
+    if (len && (s->flags & (S_REMOTE_FIN | S_RESET)))
+        return fail(y, IG_EYAMUX, err, errlen, "data after FIN");
+    if (len > s->recv_window)
+        return fail(y, IG_EWINDOW, err, errlen, "data beyond the window");
+    s->recv_window -= len;
+    return 0;
+}
+
+static int on_stream_frame(struct ig_yamux *y,
+                           uint8_t type,
+                           uint16_t flags,
+                           uint32_t id,
+                           uint32_t len,
+                           char *err,
+                           size_t errlen)
+{
+    struct ig_yamux_stream *s;
+    int rc;
+
+    if (id == 0)
+        return fail(y, IG_EYAMUX, err, errlen, "stream frame on id 0");
+    if (flags & IG_YAMUX_SYN) {
+        if (find(y, id))
+            return fail(y, IG_EYAMUX, err, errlen, "SYN on an open stream");
+        rc = accept_stream(y, id, err, errlen, &s);
+        if (rc < 0)
+            return rc;
+    }
+    else {
+        s = find(y, id);
+    }
+    if (s && (flags & IG_YAMUX_ACK) && (s->flags & S_OURS) &&
+        !(s->flags & S_ACKED)) {
+        s->flags |= S_ACKED;
+        y->unacked--;
+    }
+    if (type == IG_YAMUX_DATA)
+        return on_data_header(y, s, len, err, errlen);
+    if (s && (rc = on_window_update(y, s, len, err, errlen)) < 0)
+        return rc;
+    y->cur_left = 0;
+    y->in_payload = 0;
+    return 0;
+}
+
+static int on_session_frame(struct ig_yamux *y,
+                            uint8_t type,
+                            uint16_t flags,
+                            uint32_t id,
+                            uint32_t val,
+                            char *err,
+                            size_t errlen)
+{
+    int rc;
+
+    if (id != 0)
+        return fail(y, IG_EYAMUX, err, errlen, "session frame on a stream");
+    if (type == IG_YAMUX_GO_AWAY) {
+        if (flags)
+            return fail(y, IG_EYAMUX, err, errlen, "flags on GoAway");
+        y->goaway_recv = 1;
+        if (y->cb.on_goaway)
+            y->cb.on_goaway(y->cb.ctx, val);
+        return 0;
+    }
+    if (flags == IG_YAMUX_SYN) {
+        rc = send_ctl(y, IG_YAMUX_PING, IG_YAMUX_ACK, 0, val);
+        return rc < 0 ? fail(y, rc, err, errlen, "ping flood") : 0;
+    }
+    if (flags != IG_YAMUX_ACK)
+        return fail(y, IG_EYAMUX, err, errlen, "bad ping flags");
+    if (y->cb.on_pong)
+        y->cb.on_pong(y->cb.ctx, val);
+    return 0;
+}
+
+/* A complete header: validate it and act on everything but the payload. */
+static int on_header(struct ig_yamux *y, char *err, size_t errlen)
+{
+    const uint8_t *h = y->hdr;
+    uint8_t type = h[1];
+    uint16_t flags = (uint16_t)(h[2] << 8 | h[3]);
+    uint32_t id = be32(h + 4), len = be32(h + 8);
+    int rc;
+
+    y->hdr_have = 0;
+    if (h[0] != 0)
+        return fail(y, IG_EYAMUX, err, errlen, "bad version");
+    if (type > IG_YAMUX_GO_AWAY)
+        return fail(y, IG_EYAMUX, err, errlen, "bad frame type");
+    if (flags & ~0xfu)
+        return fail(y, IG_EYAMUX, err, errlen, "bad flags");
+    if (type == IG_YAMUX_PING || type == IG_YAMUX_GO_AWAY)
+        return on_session_frame(y, type, flags, id, len, err, errlen);
+    rc = on_stream_frame(y, type, flags, id, len, err, errlen);
+    if (rc < 0)
+        return rc;
+    y->cur_id = id;
+    y->cur_flags = flags;
+    if (!y->in_payload)
+        end_flags(y, id, flags);
+    return 0;
+}
+
+/* Pass n payload bytes to the stream they belong to. */
+static void on_payload(struct ig_yamux *y, const uint8_t *p, size_t n)
+{
+    struct ig_yamux_stream *s;
+
+    y->cur_left -= (uint32_t)n;
+    if (!y->cur_discard) {
+        s = find(y, y->cur_id);
+        if (s && !(s->flags & S_RESET) && y->cb.on_data)
+            y->cb.on_data(y->cb.ctx, s, p, n);
+    }
+    if (y->cur_left == 0) {
+        y->in_payload = 0;
+        end_flags(y, y->cur_id, y->cur_flags);
+    }
+}
+
+int ig_yamux_input(struct ig_yamux *y,
+                   const uint8_t *p,
+                   size_t n,
+                   char *err,
+                   size_t errlen)
+{
+    const uint8_t *end = p + n;
+    int rc;
+
+    if (y->error)
+        return y->error;
+    while (p < end) {
+        size_t avail = (size_t)(end - p), k;
+
+        if (y->in_payload) {
+            k = avail < y->cur_left ? avail : y->cur_left;
+            on_payload(y, p, k);
+            p += k;
+            continue;
+        }
+        k = IG_YAMUX_HEADER_LEN - y->hdr_have;
+        if (k > avail)
+            k = avail;
+        memcpy(y->hdr + y->hdr_have, p, k);
+        y->hdr_have += k;
+        p += k;
+        if (y->hdr_have == IG_YAMUX_HEADER_LEN &&
+            (rc = on_header(y, err, errlen)) < 0)
+            return rc;
+    }
+    return 0;
+}
