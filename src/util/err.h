@@ -65,6 +65,7 @@
     X(IG_EREPLAY_DIVERGED, -9004, "replay diverged from the event log")      \
     X(IG_EREPLAY_EXHAUSTED, -9005, "replay ran past the event log")          \
     X(IG_EREPLAY_LEFTOVER, -9006, "replay left event log entries unused")    \
+    X(IG_EEVENTLOG_FULL, -9007, "tick event log over its size limit")       \
     /* -9500: agent runtime */                                               \
     X(IG_EBUDGET, -9501, "budget exhausted")                                 \
     X(IG_EABI, -9502, "agent does not follow the igord ABI")                 \

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: MIT */
+/* Manifest parsing with cJSON, capability names, the memory cap and the
+ * sidecar lookup rule. */
+#include "membrane/manifest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/err.h"
+
+static const char *const cap_names[IG_CAP_COUNT] = {
+    "clock", "rand", "log", "wallet", "pricing", "http", "x402", "kv",
+};
+
+const char *ig_cap_name(int cap)
+{
+    if (cap < 0 || cap >= IG_CAP_COUNT)
+        return NULL;
+    return cap_names[cap];
+}
+
+int ig_cap_from_name(const char *name, size_t len)
+{
+    for (int i = 0; i < IG_CAP_COUNT; i++) {
+        if (strlen(cap_names[i]) == len && memcmp(cap_names[i], name, len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+void ig_manifest_init(struct ig_manifest *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+void ig_manifest_free(struct ig_manifest *m)
+{
+    for (int i = 0; i < IG_CAP_COUNT; i++)
+        cJSON_Delete(m->options[i]);
+    for (size_t i = 0; i < m->npreferred_regions; i++)
+        free(m->preferred_regions[i]);
+    free(m->preferred_regions);
+    ig_manifest_init(m);
+}
+
+/* An object member by name, case-insensitively (as Go decodes struct
+ * fields); JSON null counts as absent. */
+static cJSON *member(const cJSON *obj, const char *name)
+{
+    cJSON *v = cJSON_GetObjectItem(obj, name);
+
+    return cJSON_IsNull(v) ? NULL : v;
+}
+
+/* A non-negative integral number no larger than IG_MANIFEST_MAX_INT. */
+static int get_uint(const cJSON *obj,
+                    const char *section,
+                    const char *name,
+                    uint64_t *out,
+                    char *err,
+                    size_t errlen)
+{
+    cJSON *v = member(obj, name);
+    double d;
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsNumber(v))
+        goto bad;
+    d = v->valuedouble;
+    if (!isfinite(d) || d < 0 || d != floor(d) || d > IG_MANIFEST_MAX_INT)
+        goto bad;
+    *out = (uint64_t)d;
+    return 0;
+bad:
+    ig_err_set(err,
+               errlen,
+               "manifest: %s.%s must be a non-negative integer up to 2^53",
+               section,
+               name);
+    return IG_EMANIFEST;
+}
+
+static int type_error(const char *what,
+                      const char *type,
+                      char *err,
+                      size_t errlen)
+{
+    ig_err_set(err, errlen, "manifest: %s must be %s", what, type);
+    return IG_EMANIFEST;
+}
+
+static int parse_version(const cJSON *cap,
+                         const char *name,
+                         uint32_t *out,
+                         char *err,
+                         size_t errlen)
+{
+    cJSON *v = member(cap, "version");
+    double d = 0;
+
+    if (v && !cJSON_IsNumber(v)) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest: capability \"%s\": version must be "
+                   "an integer",
+                   name);
+        return IG_EMANIFEST;
+    }
+    if (v)
+        d = v->valuedouble;
+    if (!(d >= 1) || d != floor(d) || d > INT32_MAX) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest: capability \"%s\": version must "
+                   "be an integer >= 1, got %g",
+                   name,
+                   d);
+        return IG_EMANIFEST;
+    }
+    *out = (uint32_t)d;
+    return 0;
+}
+
+static int parse_cap(cJSON *item,
+                     struct ig_manifest *m,
+                     char *err,
+                     size_t errlen)
+{
+    const char *name = item->string;
+    int cap = ig_cap_from_name(name, strlen(name));
+    cJSON *opts;
+    int rc;
+
+    if (cap < 0) {
+        ig_err_set(err, errlen, "manifest: unknown capability \"%s\"", name);
+        return IG_ECAP_UNKNOWN;
+    }
+    if (m->granted & IG_CAP_BIT(cap)) {
+        ig_err_set(
+          err, errlen, "manifest: capability \"%s\" listed twice", name);
+        return IG_EMANIFEST;
+    }
+    if (!cJSON_IsObject(item)) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest: capability \"%s\" must be an "
+                   "object",
+                   name);
+        return IG_EMANIFEST;
+    }
+    rc = parse_version(item, name, &m->version[cap], err, errlen);
+    if (rc < 0)
+        return rc;
+    opts = member(item, "options");
+    if (opts && !cJSON_IsObject(opts)) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest: capability \"%s\": options must "
+                   "be an object",
+                   name);
+        return IG_EMANIFEST;
+    }
+    if (opts)
+        m->options[cap] = cJSON_DetachItemViaPointer(item, opts);
+    m->granted |= IG_CAP_BIT(cap);
+    return 0;
+}
+
+static int parse_caps(const cJSON *root,
+                      struct ig_manifest *m,
+                      char *err,
+                      size_t errlen)
+{
+    cJSON *caps = member(root, "capabilities");
+    cJSON *item;
+    int rc;
+
+    if (!caps)
+        return 0;
+    if (!cJSON_IsObject(caps))
+        return type_error("capabilities", "an object", err, errlen);
+    cJSON_ArrayForEach(item, caps)
+    {
+        rc = parse_cap(item, m, err, errlen);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int parse_limits(const cJSON *root,
+                        struct ig_manifest *m,
+                        char *err,
+                        size_t errlen)
+{
+    const char *sec = "resource_limits";
+    cJSON *lim = member(root, sec);
+    int rc;
+
+    if (!lim)
+        return 0;
+    if (!cJSON_IsObject(lim))
+        return type_error(sec, "an object", err, errlen);
+    rc =
+      get_uint(lim, sec, "max_memory_bytes", &m->max_memory_bytes, err, errlen);
+    if (rc == 0)
+        rc =
+          get_uint(lim, sec, "max_cpu_millis", &m->max_cpu_millis, err, errlen);
+    if (rc == 0)
+        rc = get_uint(
+          lim, sec, "max_storage_bytes", &m->max_storage_bytes, err, errlen);
+    return rc;
+}
+
+static int parse_regions(const cJSON *pol,
+                         struct ig_manifest *m,
+                         char *err,
+                         size_t errlen)
+{
+    cJSON *arr = member(pol, "preferred_regions");
+    cJSON *item;
+    int n;
+
+    if (!arr)
+        return 0;
+    if (!cJSON_IsArray(arr))
+        goto bad;
+    n = cJSON_GetArraySize(arr);
+    m->preferred_regions = calloc((size_t)n + 1, sizeof(char *));
+    if (!m->preferred_regions)
+        return -ENOMEM;
+    cJSON_ArrayForEach(item, arr)
+    {
+        if (!cJSON_IsString(item))
+            goto bad;
+        m->preferred_regions[m->npreferred_regions] = strdup(item->valuestring);
+        if (!m->preferred_regions[m->npreferred_regions])
+            return -ENOMEM;
+        m->npreferred_regions++;
+    }
+    return 0;
+bad:
+    return type_error(
+      "migration_policy.preferred_regions", "an array of strings", err, errlen);
+}
+
+static int parse_policy(const cJSON *root,
+                        struct ig_manifest *m,
+                        char *err,
+                        size_t errlen)
+{
+    const char *sec = "migration_policy";
+    cJSON *pol = member(root, sec);
+    cJSON *en;
+    uint64_t price = 0;
+    int rc;
+
+    if (!pol)
+        return 0;
+    if (!cJSON_IsObject(pol))
+        return type_error(sec, "an object", err, errlen);
+    m->has_policy = 1;
+    en = member(pol, "enabled");
+    if (en && !cJSON_IsBool(en))
+        return type_error(
+          "migration_policy.enabled", "true or false", err, errlen);
+    m->migration_enabled = cJSON_IsTrue(en);
+    rc = get_uint(pol, sec, "max_price_per_second", &price, err, errlen);
+    if (rc < 0)
+        return rc;
+    m->max_price_per_second = (int64_t)price;
+    return parse_regions(pol, m, err, errlen);
+}
+
+/* The byte offset cJSON stopped at, for the error message. */
+static int json_error(const uint8_t *data,
+                      const char *end,
+                      char *err,
+                      size_t errlen)
+{
+    size_t off = end ? (size_t)(end - (const char *)data) : 0;
+
+    ig_err_set(err, errlen, "manifest: invalid JSON at byte %zu", off);
+    return IG_EMANIFEST;
+}
+
+static int trailing_garbage(const uint8_t *data, size_t len, const char *end)
+{
+    size_t off = (size_t)(end - (const char *)data);
+
+    for (; off < len; off++) {
+        uint8_t c = data[off];
+
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return 1;
+    }
+    return 0;
+}
+
+int ig_manifest_parse(const uint8_t *data,
+                      size_t len,
+                      struct ig_manifest *m,
+                      char *err,
+                      size_t errlen)
+{
+    cJSON *root = NULL;
+    const char *end = NULL;
+    int rc = 0;
+
+    ig_manifest_init(m);
+    if (len == 0)
+        return 0;
+    if (len > IG_MANIFEST_MAX_BYTES) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest: %zu bytes, over the %u limit",
+                   len,
+                   IG_MANIFEST_MAX_BYTES);
+        return IG_ETOOBIG;
+    }
+    root = cJSON_ParseWithLengthOpts((const char *)data, len, &end, 0);
+    if (!root || trailing_garbage(data, len, end)) {
+        rc = json_error(data, end, err, errlen);
+        goto out;
+    }
+    if (!cJSON_IsObject(root)) {
+        rc = type_error("the top level", "an object", err, errlen);
+        goto out;
+    }
+    rc = parse_caps(root, m, err, errlen);
+    if (rc == 0)
+        rc = parse_limits(root, m, err, errlen);
+    if (rc == 0)
+        rc = parse_policy(root, m, err, errlen);
+out:
+    cJSON_Delete(root);
+    if (rc < 0)
+        ig_manifest_free(m);
+    return rc;
+}
+
+int ig_manifest_memory_pages(const struct ig_manifest *m,
+                             uint32_t node_max_pages,
+                             uint32_t *pages,
+                             char *err,
+                             size_t errlen)
+{
+    uint64_t cap_bytes, want;
+
+    if (node_max_pages == 0)
+        node_max_pages = IG_MANIFEST_DEFAULT_PAGES;
+    cap_bytes = (uint64_t)node_max_pages * IG_WASM_PAGE_BYTES;
+    if (m->max_memory_bytes > cap_bytes) {
+        ig_err_set(err,
+                   errlen,
+                   "agent asks for %llu bytes of memory, this node gives at "
+                   "most %llu",
+                   (unsigned long long)m->max_memory_bytes,
+                   (unsigned long long)cap_bytes);
+        return IG_EAGENT_MEMORY;
+    }
+    want = (m->max_memory_bytes + IG_WASM_PAGE_BYTES - 1) / IG_WASM_PAGE_BYTES;
+    *pages = want ? (uint32_t)want : node_max_pages;
+    return 0;
+}
+
+int ig_manifest_check_node(const struct ig_manifest *m,
+                           uint32_t node_caps,
+                           char *err,
+                           size_t errlen)
+{
+    const char *missing[IG_CAP_COUNT];
+    size_t n = 0;
+    char list[128] = "";
+
+    for (int i = 0; i < IG_CAP_COUNT; i++) {
+        if ((m->granted & IG_CAP_BIT(i)) && !(node_caps & IG_CAP_BIT(i)))
+            missing[n++] = cap_names[i];
+    }
+    if (n == 0)
+        return 0;
+    /* Sorted by name, as the reference reports them. */
+    for (size_t i = 1; i < n; i++) {
+        for (size_t j = i; j > 0 && strcmp(missing[j - 1], missing[j]) > 0;
+             j--) {
+            const char *t = missing[j];
+            missing[j] = missing[j - 1];
+            missing[j - 1] = t;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        strcat(list, i ? " " : "");
+        strcat(list, missing[i]);
+    }
+    ig_err_set(err, errlen, "node cannot grant capabilities: [%s]", list);
+    return IG_ECAP_DENIED;
+}
+
+static const cJSON *option(const struct ig_manifest *m,
+                           int cap,
+                           const char *key)
+{
+    if (!ig_manifest_grants(m, cap) || !m->options[cap])
+        return NULL;
+    return cJSON_GetObjectItemCaseSensitive(m->options[cap], key);
+}
+
+int64_t ig_manifest_option_int(const struct ig_manifest *m,
+                               int cap,
+                               const char *key,
+                               int64_t def)
+{
+    const cJSON *v = option(m, cap, key);
+    double d;
+
+    if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
+        return def;
+    d = trunc(v->valuedouble);
+    if (d >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (d <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)d;
+}
+
+size_t ig_manifest_option_strings(const struct ig_manifest *m,
+                                  int cap,
+                                  const char *key,
+                                  const char **out,
+                                  size_t outcap)
+{
+    const cJSON *arr = option(m, cap, key);
+    const cJSON *item;
+    size_t n = 0;
+
+    if (!cJSON_IsArray(arr))
+        return 0;
+    cJSON_ArrayForEach(item, arr)
+    {
+        if (!cJSON_IsString(item))
+            continue;
+        if (out && n < outcap)
+            out[n] = item->valuestring;
+        n++;
+    }
+    return n;
+}
+
+/* Read a whole file of at most IG_MANIFEST_MAX_BYTES. */
+static int read_file(const char *path,
+                     uint8_t **data,
+                     size_t *len,
+                     char *err,
+                     size_t errlen)
+{
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    ssize_t r;
+    int fd, rc = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = -errno;
+        ig_err_set(err, errlen, "manifest %s: %s", path, ig_strerror(rc));
+        return rc;
+    }
+    buf = malloc(IG_MANIFEST_MAX_BYTES + 1);
+    if (!buf) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    while (n <= IG_MANIFEST_MAX_BYTES) {
+        r = read(fd, buf + n, IG_MANIFEST_MAX_BYTES + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = -errno;
+            ig_err_set(err, errlen, "manifest %s: %s", path, ig_strerror(rc));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > IG_MANIFEST_MAX_BYTES) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest %s: over %u bytes",
+                   path,
+                   IG_MANIFEST_MAX_BYTES);
+        rc = IG_ETOOBIG;
+        goto out;
+    }
+    *data = buf;
+    *len = n;
+    buf = NULL;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+static int empty_manifest(uint8_t **data, size_t *len)
+{
+    *data = malloc(2);
+    if (!*data)
+        return -ENOMEM;
+    memcpy(*data, "{}", 2);
+    *len = 2;
+    return 0;
+}
+
+int ig_manifest_read(const char *wasm_path,
+                     const char *explicit_path,
+                     uint8_t **data,
+                     size_t *len,
+                     char *err,
+                     size_t errlen)
+{
+    static const char ext[] = ".wasm", side[] = ".manifest.json";
+    size_t n = wasm_path ? strlen(wasm_path) : 0;
+    char *path = NULL;
+    int rc;
+
+    *data = NULL;
+    *len = 0;
+    if (explicit_path)
+        return read_file(explicit_path, data, len, err, errlen);
+    if (n < sizeof(ext) - 1 || strcmp(wasm_path + n - 5, ext) != 0)
+        return empty_manifest(data, len);
+    path = malloc(n - 5 + sizeof(side));
+    if (!path)
+        return -ENOMEM;
+    memcpy(path, wasm_path, n - 5);
+    memcpy(path + n - 5, side, sizeof(side));
+    rc = read_file(path, data, len, err, errlen);
+    if (rc == -ENOENT)
+        rc = empty_manifest(data, len);
+    free(path);
+    return rc;
+}
