@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/* Lineage verification over real history directories. */
+#include "test.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "store/lineage.h"
+#include "store_test.h"
+#include "util/err.h"
+
+/* A chain of n signed checkpoints, ticks start, start+step, ... */
+struct chain {
+    uint8_t *blob[8];
+    size_t len[8];
+    uint64_t tick[8];
+    size_t n;
+};
+
+static void make_chain(struct chain *ch,
+                       size_t n,
+                       uint64_t start,
+                       uint64_t step,
+                       const struct ig_identity *id)
+{
+    uint8_t prev[32] = { 0 };
+
+    ch->n = n;
+    for (size_t i = 0; i < n; i++) {
+        struct ig_ckpt c;
+        uint8_t st[8];
+
+        st_example_ckpt(&c, st);
+        st[1] = (uint8_t)i;
+        c.tick = start + i * step;
+        memcpy(c.prev_hash, prev, 32);
+        if (ig_ckpt_build_v4(&c, id->secret, &ch->blob[i], &ch->len[i]))
+            IG_TEST_FAIL("build");
+        ch->tick[i] = c.tick;
+        ig_ckpt_content_hash(ch->blob[i], ch->len[i], prev);
+    }
+}
+
+static void write_tick(const char *dir,
+                       uint64_t tick,
+                       const uint8_t *b,
+                       size_t len)
+{
+    char p[512];
+
+    snprintf(p, sizeof(p), "%s/%010llu.ckpt", dir, (unsigned long long)tick);
+    st_write(p, b, len);
+}
+
+static void write_chain(const char *dir,
+                        const struct chain *ch,
+                        size_t from,
+                        size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        write_tick(dir, ch->tick[i], ch->blob[i], ch->len[i]);
+}
+
+static char *print_report(const struct ig_lineage_report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ig_lineage_print(f, r);
+    fclose(f);
+    return buf;
+}
+
+static int has_error(const struct ig_lineage_report *r, const char *needle)
+{
+    for (size_t i = 0; i < r->nerrors; i++)
+        if (strstr(r->errors[i], needle))
+            return 1;
+    return 0;
+}
+
+TEST(lineage_valid_chain)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir(), *out;
+
+    st_seed_identity(&id);
+    make_chain(&ch, 4, 5, 5, &id);
+    write_chain(dir, &ch, 0, 4);
+    ASSERT_OK(ig_lineage_verify(dir, &r, NULL, 0));
+    ASSERT_EQ(r.valid, 1);
+    ASSERT_EQ(r.checkpoints, 4);
+    ASSERT_EQ(r.signatures, 4);
+    ASSERT_U64_EQ(r.first_tick, 5);
+    ASSERT_U64_EQ(r.last_tick, 20);
+    ASSERT_EQ(r.nsegments, 1);
+    ASSERT_EQ(r.segments[0].count, 4);
+    out = print_report(&r);
+    ASSERT_STR_CONTAINS(out,
+                        "Checkpoint Lineage Verifier\n"
+                        "===========================\n");
+    ASSERT_STR_CONTAINS(out,
+                        "Agent:          did:key:z6MkehRgf7yJbgaGfYsdo"
+                        "AsKdBPE3dj2CYhowQdcjqSJgvVd\n");
+    ASSERT_STR_CONTAINS(out, "Public Key:     03a107bff3ce10be");
+    ASSERT_STR_CONTAINS(out, "Checkpoints:    4\n");
+    ASSERT_STR_CONTAINS(out, "Tick Range:     5 \xe2\x86\x92 20\n");
+    ASSERT_STR_CONTAINS(out, "Execution Segments:\n  [0] WASM ");
+    ASSERT_STR_CONTAINS(out,
+                        "...  ticks 5\xe2\x86\x92"
+                        "20 (4 checkpoints)\n");
+    ASSERT_STR_CONTAINS(out,
+                        "Lineage:        VALID (all 4 signatures "
+                        "verified, chain unbroken)\n");
+    free(out);
+    ig_lineage_report_free(&r);
+}
+
+/* History may start after genesis: the first prev_hash is not checked. */
+TEST(lineage_first_prev_unchecked)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir();
+
+    st_seed_identity(&id);
+    make_chain(&ch, 4, 1, 1, &id);
+    write_chain(dir, &ch, 1, 4);
+    ASSERT_OK(ig_lineage_verify(dir, &r, NULL, 0));
+    ASSERT_U64_EQ(r.first_tick, 2);
+    ig_lineage_report_free(&r);
+}
+
+TEST(lineage_tampered_state)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir(), *out;
+
+    st_seed_identity(&id);
+    make_chain(&ch, 3, 1, 1, &id);
+    ch.blob[1][ch.len[1] - 1] ^= 0x40;
+    write_chain(dir, &ch, 0, 3);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.valid, 0);
+    ASSERT_TRUE(has_error(&r, "tick 2: INVALID signature"));
+    ASSERT_TRUE(has_error(&r, "tick 3: prevHash mismatch (expected "));
+    ASSERT_EQ(r.nerrors, 2);
+    out = print_report(&r);
+    ASSERT_STR_CONTAINS(out,
+                        "Lineage:        INVALID (2 errors)\n"
+                        "  - tick 2: INVALID signature\n"
+                        "  - tick 3: prevHash mismatch");
+    free(out);
+    ig_lineage_report_free(&r);
+}
+
+TEST(lineage_missing_link)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir();
+
+    st_seed_identity(&id);
+    make_chain(&ch, 4, 1, 1, &id);
+    write_chain(dir, &ch, 0, 2);
+    write_chain(dir, &ch, 3, 4);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.nerrors, 1);
+    ASSERT_TRUE(has_error(&r, "tick 4: prevHash mismatch"));
+    ig_lineage_report_free(&r);
+}
+
+TEST(lineage_identity_changed)
+{
+    struct ig_identity id, other;
+    struct ig_lineage_report r;
+    struct chain a;
+    char *dir = st_tmpdir();
+    struct ig_ckpt c;
+    uint8_t st[8], *blob;
+    size_t len;
+
+    st_seed_identity(&id);
+    ASSERT_OK(ig_identity_generate(&other));
+    make_chain(&a, 2, 1, 1, &id);
+    write_chain(dir, &a, 0, 2);
+    /* Tick 3 chains correctly but is signed by another key. */
+    st_example_ckpt(&c, st);
+    c.tick = 3;
+    ig_ckpt_content_hash(a.blob[1], a.len[1], c.prev_hash);
+    ASSERT_OK(ig_ckpt_build_v4(&c, other.secret, &blob, &len));
+    write_tick(dir, 3, blob, len);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.nerrors, 1);
+    ASSERT_TRUE(has_error(&r, "tick 3: agent identity changed"));
+    ig_lineage_report_free(&r);
+    free(blob);
+}
+
+TEST(lineage_non_monotonic_and_garbage)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir(), p[512];
+
+    st_seed_identity(&id);
+    make_chain(&ch, 3, 10, 1, &id);
+    /* File names disagree with the ticks inside: 12 comes before 11. */
+    write_tick(dir, 1, ch.blob[0], ch.len[0]);
+    write_tick(dir, 2, ch.blob[2], ch.len[2]);
+    write_tick(dir, 3, ch.blob[1], ch.len[1]);
+    snprintf(p, sizeof(p), "%s/0000000004.ckpt", dir);
+    st_write(p, "\x04short", 6);
+    snprintf(p, sizeof(p), "%s/notes.txt", dir);
+    st_write(p, "ignored", 7);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.files, 4);
+    ASSERT_EQ(r.checkpoints, 3);
+    ASSERT_TRUE(has_error(&r, "tick 11: non-monotonic (prev was 12)"));
+    ASSERT_TRUE(has_error(&r, "0000000004.ckpt: checkpoint v4 too short"));
+    ig_lineage_report_free(&r);
+}
+
+TEST(lineage_not_v4_after_first)
+{
+    struct ig_lineage_report r;
+    char *dir = st_tmpdir();
+    size_t l2, l3;
+    uint8_t *v2 = st_read(FIXTURES "/checkpoint.bin", &l2);
+    uint8_t *v3 = st_read(FIXTURES "/checkpoint_v3.bin", &l3);
+
+    write_tick(dir, 5, v2, l2);
+    write_tick(dir, 10, v3, l3);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.nerrors, 1);
+    ASSERT_TRUE(has_error(&r, "tick 10: missing lineage (not v4)"));
+    ASSERT_EQ(r.have_key, 0);
+    ig_lineage_report_free(&r);
+    free(v2);
+    free(v3);
+}
+
+TEST(lineage_empty_dir)
+{
+    struct ig_lineage_report r;
+    char *dir = st_tmpdir(), err[256];
+
+    ASSERT_EQ(ig_lineage_verify(dir, &r, err, sizeof(err)), IG_ENOTFOUND);
+    ASSERT_STR_CONTAINS(err, "no checkpoint files found in");
+    ASSERT_EQ(ig_lineage_verify("/nonexistent/igord", &r, err, sizeof(err)),
+              -ENOENT);
+}
+
+/* Two machines: A ran ticks 1-3, B resumed from A's tick 3 (so both
+ * hold that file) and went on to 5. */
+TEST(lineage_merged_machines)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *a = st_tmpdir(), *b = st_tmpdir();
+    const char *dirs[2] = { a, b };
+
+    st_seed_identity(&id);
+    make_chain(&ch, 5, 1, 1, &id);
+    write_chain(a, &ch, 0, 3);
+    write_chain(b, &ch, 2, 5);
+    ASSERT_OK(ig_lineage_verify_dirs(dirs, 2, &r, NULL, 0));
+    ASSERT_EQ(r.checkpoints, 5);
+    ASSERT_U64_EQ(r.last_tick, 5);
+    ig_lineage_report_free(&r);
+    /* B only alone still verifies (history after genesis). */
+    ASSERT_OK(ig_lineage_verify(b, &r, NULL, 0));
+    ig_lineage_report_free(&r);
+}
+
+/* Both machines ran tick 3 on their own: a fork. */
+TEST(lineage_merged_fork)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch, alt;
+    char *a = st_tmpdir(), *b = st_tmpdir();
+    const char *dirs[2] = { a, b };
+
+    st_seed_identity(&id);
+    make_chain(&ch, 3, 1, 1, &id);
+    make_chain(&alt, 3, 1, 1, &id);
+    alt.blob[2][alt.len[2] - 8] ^= 1; /* different state at tick 3 */
+    write_chain(a, &ch, 0, 3);
+    write_chain(b, &alt, 2, 3);
+    ASSERT_EQ(ig_lineage_verify_dirs(dirs, 2, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_TRUE(has_error(&r, "0000000003.ckpt: fork: "));
+    ig_lineage_report_free(&r);
+}
+
+/* The incremental form works on blobs in memory. */
+TEST(lineage_incremental)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+
+    st_seed_identity(&id);
+    make_chain(&ch, 3, 1, 2, &id);
+    ig_lineage_begin(&r);
+    for (size_t i = 0; i < 3; i++)
+        ASSERT_OK(ig_lineage_add(&r, "mem", ch.blob[i], ch.len[i]));
+    ASSERT_OK(ig_lineage_end(&r));
+    ig_lineage_report_free(&r);
+    ig_lineage_begin(&r);
+    ASSERT_EQ(ig_lineage_end(&r), IG_ECHAIN);
+    ig_lineage_report_free(&r);
+}
