@@ -20,6 +20,8 @@ enum ig_exit {
     IG_EXIT_TRAP = 4,   /* the agent trapped or broke the ABI in a tick */
 };
 
+int ig_cmd_inspect(int argc, char **argv); /* inspect.c */
+int ig_cmd_verify(int argc, char **argv);  /* inspect.c */
 int ig_cmd_version(int argc, char **argv);
 int ig_cmd_help(int argc, char **argv);
 

@@ -25,6 +25,17 @@ static int usage_error(const struct ig_flags_spec *spec, const char *fmt, ...)
     return IG_EUSAGE;
 }
 
+void ig_flags_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("igord: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 static int parse_u64(const char *s, uint64_t *out)
 {
     uint64_t v = 0;

@@ -72,6 +72,9 @@ void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f);
  */
 int ig_flags_parse_duration(const char *s, uint64_t *ns);
 
+/* Print "igord: <message>" and a newline on stderr. */
+void ig_flags_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Exit code for bad usage, as the commands return it. */
 #define IG_EXIT_USAGE 2
 

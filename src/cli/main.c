@@ -11,6 +11,10 @@
 #endif
 
 const struct ig_command ig_commands[] = {
+    { "inspect", "Display every field of a checkpoint", ig_cmd_inspect },
+    { "verify",
+      "Verify a checkpoint lineage (history directories)",
+      ig_cmd_verify },
     { "help", "Show the commands, or one command's options", ig_cmd_help },
     { "version", "Print the igord version", ig_cmd_version },
     { NULL, NULL, NULL },
