@@ -10,7 +10,7 @@
 #include "store/ckpt.h"
 #include "store/identity.h"
 
-#define FIXTURES IG_SHARED_DIR "/fixtures/reference"
+#define FIXTURES IG_SOURCE_DIR "/tests/fixtures/reference"
 
 /* Identity of seed 00 01 .. 1f. */
 void st_seed_identity(struct ig_identity *id);
