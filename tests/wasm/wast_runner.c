@@ -53,35 +53,44 @@ struct wast_result {
     ig_wasm_val_t gval;
 };
 
-__attribute__((format(printf, 2, 3))) static int fail(struct wast_run *r,
-                                                      const char *fmt,
-                                                      ...)
+static int fail(struct wast_run *r, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+static void note(struct wast_run *r, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void report(struct wast_run *r,
+                   const char *prefix,
+                   const char *fmt,
+                   va_list ap)
+{
+    fprintf(stderr, "%s:%d: %s", r->file, r->line, prefix);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+/* A failed command: printed with its line in verbose mode. */
+static int fail(struct wast_run *r, const char *fmt, ...)
 {
     va_list ap;
 
-    if (!r->verbose)
-        return WAST_FAIL;
-    fprintf(stderr, "%s:%d: ", r->file, r->line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
+    if (r->verbose) {
+        va_start(ap, fmt);
+        report(r, "", fmt, ap);
+        va_end(ap);
+    }
     return WAST_FAIL;
 }
 
-__attribute__((format(printf, 2, 3))) static void note(struct wast_run *r,
-                                                       const char *fmt,
-                                                       ...)
+/* A diagnostic that does not change the outcome, verbose mode only. */
+static void note(struct wast_run *r, const char *fmt, ...)
 {
     va_list ap;
 
-    if (!r->verbose)
-        return;
-    fprintf(stderr, "%s:%d: note: ", r->file, r->line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
+    if (r->verbose) {
+        va_start(ap, fmt);
+        report(r, "note: ", fmt, ap);
+        va_end(ap);
+    }
 }
 
 static const char *str_item(const cJSON *o, const char *key)
@@ -212,7 +221,8 @@ static int load_module(struct wast_run *r,
     snprintf(path, sizeof(path), "%s/%s", r->dir, filename);
     rc = read_file(path, &bytes, &len);
     if (rc < 0) {
-        snprintf(err, errlen, "cannot read %s: %s", path, ig_strerror(rc));
+        ig_err_set(
+          err, errlen, "cannot read %s: %s", filename, ig_strerror(rc));
         return rc;
     }
     rc = ig_wasm_module_load(bytes, len, out, err, errlen);
@@ -242,7 +252,7 @@ static int resolve_import(struct wast_run *r,
         if (ig_wasm_instance_export_n(inst, ii->name, ii->name_len, out) == 0)
             return 0;
     }
-    snprintf(err, errlen, "unknown import %s.%s", ii->module, ii->name);
+    ig_err_set(err, errlen, "unknown import %s.%s", ii->module, ii->name);
     return IG_EWASM_UNLINKABLE;
 }
 
@@ -312,7 +322,7 @@ static int instantiate(struct wast_run *r,
                        size_t errlen)
 {
     *out = NULL;
-    snprintf(err, errlen, "engine cannot instantiate yet");
+    ig_err_set(err, errlen, "engine cannot instantiate yet");
     return IG_EUNSUPPORTED;
 }
 
@@ -497,6 +507,9 @@ static int cmd_register(struct wast_run *r, const cJSON *cmd)
     const char *as = str_item(cmd, "as");
     ig_wasm_instance_t *inst = target(r, str_item(cmd, "name"));
 
+#ifdef WAST_LOAD_ONLY
+    return WAST_SKIP; /* nothing was instantiated to register */
+#endif
     if (!as)
         return fail(r, "register: no name");
     if (!inst)

@@ -1,0 +1,32 @@
+;; Every assertion here is wrong on purpose: the runner must count each
+;; one as failed (ctest checks "1 passed, 15 failed": only the module
+;; command passes), which shows that its comparisons can fail at all.
+
+(module
+  (func (export "one") (result i32) (i32.const 1))
+  (func (export "two") (result i32 i32) (i32.const 1) (i32.const 2))
+  (func (export "neg-zero") (result f32) (f32.const -0))
+  (func (export "nan-payload") (result f64) (f64.const nan:0x1))
+  (func (export "nan-quiet-payload") (result f32) (f32.const nan:0x400001))
+  (func (export "id") (param externref) (result externref) (local.get 0))
+  (func $f (export "func") (result funcref) (ref.func $f))
+  (func (export "trap") (unreachable))
+  (func (export "div") (param i32) (result i32)
+    (i32.div_u (i32.const 1) (local.get 0)))
+  (global (export "g") i64 (i64.const 5))
+)
+(assert_return (invoke "one") (i32.const 2))
+(assert_return (invoke "two") (i32.const 1) (i32.const 3))
+(assert_return (invoke "neg-zero") (f32.const 0))
+(assert_return (invoke "nan-payload") (f64.const nan:arithmetic))
+(assert_return (invoke "nan-quiet-payload") (f32.const nan:canonical))
+(assert_return (invoke "id" (ref.extern 1)) (ref.extern 2))
+(assert_return (invoke "func") (ref.null func))
+(assert_return (get "g") (i64.const 6))
+(assert_return (invoke "trap"))
+(assert_trap (invoke "div" (i32.const 1)) "integer divide by zero")
+(assert_exhaustion (invoke "one") "call stack exhausted")
+(assert_invalid (module (func)) "type mismatch")
+(assert_malformed (module binary "\00asm\01\00\00\00") "unexpected end")
+(assert_unlinkable (module (import "spectest" "print" (func))) "unknown import")
+(assert_trap (module (memory 1) (data (i32.const 0) "x")) "out of bounds")

@@ -1,0 +1,35 @@
+;; call_indirect through a null table slot traps; so does one cleared by
+;; table.set or elem.drop-then-init, and a null reference from ref.null.
+
+(module
+  (type $v (func (result i32)))
+  (table $t 4 funcref)
+  (elem (i32.const 1) func $f)
+  (elem $p func $f)
+  (func $f (result i32) (i32.const 42))
+  (func (export "call") (param i32) (result i32)
+    (call_indirect (type $v) (local.get 0)))
+  (func (export "clear") (param i32)
+    (table.set $t (local.get 0) (ref.null func)))
+  (func (export "drop") (elem.drop $p))
+  (func (export "init") (param i32 i32)
+    (table.init $t $p (local.get 0) (i32.const 0) (local.get 1)))
+  (func (export "is-null") (param i32) (result i32)
+    (ref.is_null (table.get $t (local.get 0))))
+)
+
+(assert_trap (invoke "call" (i32.const 0)) "uninitialized element")
+(assert_return (invoke "call" (i32.const 1)) (i32.const 42))
+(assert_trap (invoke "call" (i32.const 3)) "uninitialized element")
+(assert_return (invoke "is-null" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "init" (i32.const 0) (i32.const 1)))
+(assert_return (invoke "call" (i32.const 0)) (i32.const 42))
+(assert_return (invoke "clear" (i32.const 1)))
+(assert_trap (invoke "call" (i32.const 1)) "uninitialized element")
+(assert_return (invoke "is-null" (i32.const 1)) (i32.const 1))
+;; After elem.drop the segment has length 0: initialising one slot traps.
+(assert_return (invoke "drop"))
+(assert_trap (invoke "init" (i32.const 1) (i32.const 1))
+  "out of bounds table access")
+(assert_return (invoke "init" (i32.const 1) (i32.const 0)))
+(assert_trap (invoke "call" (i32.const 1)) "uninitialized element")
