@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Command-line option parsing: flag tables, values, usage text and
- * durations. Errors go to stderr as one "igord: " line plus the usage. */
+ * durations. Errors go to stderr (or where ig_flags_set_errors says) as
+ * one "igord: " line plus the usage. */
 #include "cli/flags.h"
 
 #include <errno.h>
@@ -9,6 +10,32 @@
 
 #include "util/err.h"
 
+static FILE *errout;
+static int errout_set;
+
+void ig_flags_set_errors(FILE *f)
+{
+    errout = f;
+    errout_set = 1;
+}
+
+static FILE *err_stream(void)
+{
+    return errout_set ? errout : stderr;
+}
+
+__attribute__((format(printf, 1, 0))) static void verror(const char *fmt,
+                                                         va_list ap)
+{
+    FILE *f = err_stream();
+
+    if (!f)
+        return;
+    fputs("igord: ", f);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+}
+
 static int usage_error(const struct ig_flags_spec *spec, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
 
@@ -16,12 +43,13 @@ static int usage_error(const struct ig_flags_spec *spec, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("igord: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror(fmt, ap);
     va_end(ap);
-    fputs("\n\n", stderr);
-    ig_flags_usage(spec, stderr);
+    if (err_stream()) {
+        fputc('\n', err_stream());
+        ig_flags_usage(spec, err_stream());
+    }
     return IG_EUSAGE;
 }
 
@@ -29,11 +57,9 @@ void ig_flags_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("igord: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static int parse_u64(const char *s, uint64_t *out)

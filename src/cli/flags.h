@@ -72,7 +72,11 @@ void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f);
  */
 int ig_flags_parse_duration(const char *s, uint64_t *ns);
 
-/* Print "igord: <message>" and a newline on stderr. */
+/* Where errors (and the usage after a usage error) are written: stderr
+ * by default; NULL discards them (fuzzing). Help still goes to stdout. */
+void ig_flags_set_errors(FILE *f);
+
+/* Print "igord: <message>" and a newline on the error stream. */
 void ig_flags_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Exit code for bad usage, as the commands return it. */
