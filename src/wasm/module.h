@@ -24,6 +24,12 @@
 #define IG_WASM_MAX_NAME 100000u
 #define IG_WASM_MAX_PAGES 65536u
 #define IG_WASM_MAX_TABLE_SIZE 10000000u
+/* Declared locals of all functions together: a few bytes of input can
+ * declare many locals, so the sum needs its own bound. */
+#define IG_WASM_MAX_TOTAL_LOCALS (4u * 1024 * 1024)
+/* Operand stack height and block nesting depth within one function. */
+#define IG_WASM_MAX_OPERANDS 1000000u
+#define IG_WASM_MAX_BLOCK_DEPTH 100000u
 
 /* A constant expression. Wasm 2.0 allows exactly one instruction. */
 struct ig_wasm_constexpr {
@@ -62,6 +68,8 @@ struct ig_wasm_funcdef {
     const uint8_t *code;   /* first instruction, into module->bytes */
     uint32_t code_len;     /* up to and including the final end */
     uint32_t code_offset;  /* of code within the binary, for messages */
+    uint32_t max_stack;    /* most operands on the stack at once, as
+                            * found by the validator */
     void *compiled;        /* owned by the compiler (compile.h) */
 };
 
@@ -145,6 +153,11 @@ struct ig_wasm_module {
     /* Functions that may be named by ref.func in code: those referenced in
      * element segments, exports and global initialisers. One bit each. */
     uint8_t *declared_funcs;
+
+    /* Storage behind the pointers above, owned by the module: import and
+     * export names, and the expanded local types of all functions. */
+    char *strbuf;
+    uint8_t *localbuf;
 };
 
 /* Compiler hooks, implemented by compile.c: turn every validated body
