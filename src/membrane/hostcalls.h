@@ -49,6 +49,13 @@ struct ig_hostcall_def {
 /* The igor function called name (len bytes), or NULL. */
 const struct ig_hostcall_def *ig_hostcalls_find(const char *name, size_t len);
 
+/* Search defs[0, ndefs) by name; shared with wasi.c. */
+const struct ig_hostcall_def *ig_hostcalls__lookup(
+  const struct ig_hostcall_def *defs,
+  size_t ndefs,
+  const char *name,
+  size_t len);
+
 /* Write a function type as "(i32, i32) -> i32" into buf for messages. */
 void ig_hostcalls_format_type(const struct ig_wasm_functype *t,
                               char *buf,

@@ -162,6 +162,17 @@ void ig_membrane__emit(ig_membrane_t *mb,
                        size_t len);
 
 /*
+ * A recorded unsigned value of width (4 or 8) bytes, little-endian: LIVE
+ * records live (while a tick is open) and returns it, REPLAY returns the
+ * next entry's value. 0 or a code that ends the guest call.
+ */
+int ig_membrane__observe_uint(ig_membrane_t *mb,
+                              uint16_t id,
+                              size_t width,
+                              uint64_t live,
+                              uint64_t *out);
+
+/*
  * The recorded clock: LIVE reads the config's clock (and records it under
  * id while a tick is open), REPLAY reads the next entry (8 bytes). 0 or a
  * code that ends the guest call.

@@ -41,8 +41,9 @@
  *       both read the recorded wall clock (entry IG_EV_WASI_CLOCK; a host
  *       monotonic clock would jump on migration); other ids EINVAL.
  *   random_get(buf, len): recorded randomness (IG_EV_WASI_RANDOM).
- * Guest pointers out of bounds give EFAULT. Every call charges
- * IG_HOSTCALL_FUEL; clock and random record one entry per call.
+ * Guest pointers out of bounds give EFAULT. Every call but proc_exit
+ * charges IG_HOSTCALL_FUEL (an exit always works); clock and random record
+ * one entry per call.
  */
 
 /* The WASI function called name (len bytes), or NULL when igord does not

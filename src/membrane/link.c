@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* Import resolution under deny-by-default: an import links only to a host
+ * function the manifest grants, with exactly the expected type. */
+#include "membrane/link.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "membrane/hostcalls.h"
+#include "membrane/wasi.h"
+#include "util/err.h"
+
+static const char *kind_name(int kind)
+{
+    switch (kind) {
+        case IG_WASM_EXTERN_TABLE:
+            return "table";
+        case IG_WASM_EXTERN_MEMORY:
+            return "memory";
+        case IG_WASM_EXTERN_GLOBAL:
+            return "global";
+        default:
+            return "function";
+    }
+}
+
+static int is(const char *s, size_t len, const char *lit)
+{
+    return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+static int same_type(const struct ig_wasm_functype *a,
+                     const struct ig_wasm_functype *b)
+{
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           (a->nparams == 0 || memcmp(a->params, b->params, a->nparams) == 0) &&
+           (a->nresults == 0 ||
+            memcmp(a->results, b->results, a->nresults) == 0);
+}
+
+/* Find the definition for one import or explain why there is none. Names
+ * are printed with %.*s: they may hold any bytes, and are bounded. */
+static int resolve(const struct ig_wasm_import_info *im,
+                   const struct ig_manifest *man,
+                   const struct ig_hostcall_def **out,
+                   char *err,
+                   size_t errlen)
+{
+    int ml = (int)(im->module_len > 64 ? 64 : im->module_len);
+    int nl = (int)(im->name_len > 64 ? 64 : im->name_len);
+    const struct ig_hostcall_def *d = NULL;
+    char want[96], got[96];
+
+    if (im->kind != IG_WASM_EXTERN_FUNC) {
+        ig_err_set(err,
+                   errlen,
+                   "import %.*s.%.*s: %s imports are not "
+                   "provided",
+                   ml,
+                   im->module,
+                   nl,
+                   im->name,
+                   kind_name(im->kind));
+        return IG_EWASM_UNLINKABLE;
+    }
+    if (is(im->module, im->module_len, IG_HOSTCALL_MODULE))
+        d = ig_hostcalls_find(im->name, im->name_len);
+    else if (is(im->module, im->module_len, IG_WASI_MODULE))
+        d = ig_wasi_find(im->name, im->name_len);
+    else {
+        ig_err_set(err,
+                   errlen,
+                   "import %.*s.%.*s: unknown module \"%.*s\"",
+                   ml,
+                   im->module,
+                   nl,
+                   im->name,
+                   ml,
+                   im->module);
+        return IG_EWASM_UNLINKABLE;
+    }
+    if (!d) {
+        ig_err_set(err,
+                   errlen,
+                   "import %.*s.%.*s: not provided by igord",
+                   ml,
+                   im->module,
+                   nl,
+                   im->name);
+        return IG_EWASM_UNLINKABLE;
+    }
+    if (d->cap >= 0 && !ig_manifest_grants(man, d->cap)) {
+        ig_err_set(err,
+                   errlen,
+                   "%.*s.%.*s needs capability \"%s\", which "
+                   "the manifest does not grant",
+                   ml,
+                   im->module,
+                   nl,
+                   im->name,
+                   ig_cap_name(d->cap));
+        return IG_ECAP_DENIED;
+    }
+    if (!d->fn) {
+        ig_err_set(err,
+                   errlen,
+                   "import %.*s.%.*s: capability \"%s\" is "
+                   "not implemented by this node",
+                   ml,
+                   im->module,
+                   nl,
+                   im->name,
+                   ig_cap_name(d->cap));
+        return IG_EWASM_UNLINKABLE;
+    }
+    if (!same_type(&im->type, &d->type)) {
+        ig_hostcalls_format_type(&d->type, want, sizeof(want));
+        ig_hostcalls_format_type(&im->type, got, sizeof(got));
+        ig_err_set(err,
+                   errlen,
+                   "import %.*s.%.*s: type %s, igord provides "
+                   "%s",
+                   ml,
+                   im->module,
+                   nl,
+                   im->name,
+                   got,
+                   want);
+        return IG_EWASM_UNLINKABLE;
+    }
+    *out = d;
+    return 0;
+}
+
+int ig_link_imports(ig_membrane_t *mb,
+                    ig_wasm_store_t *s,
+                    const ig_wasm_module_t *m,
+                    const struct ig_manifest *man,
+                    struct ig_wasm_extern **imports,
+                    uint32_t *nimports,
+                    char *err,
+                    size_t errlen)
+{
+    uint32_t n = ig_wasm_module_import_count(m);
+    struct ig_wasm_extern *ext = NULL;
+    struct ig_wasm_import_info im;
+    const struct ig_hostcall_def *d;
+    int rc = 0;
+
+    *imports = NULL;
+    *nimports = 0;
+    if (n == 0)
+        return 0;
+    ext = calloc(n, sizeof(*ext));
+    if (!ext)
+        return -ENOMEM;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        rc = ig_wasm_module_import(m, i, &im);
+        if (rc == 0)
+            rc = resolve(&im, man, &d, err, errlen);
+        if (rc == 0)
+            rc = ig_wasm_func_new_host(s, &d->type, d->fn, mb, &ext[i].u.func);
+        ext[i].kind = IG_WASM_EXTERN_FUNC;
+    }
+    if (rc < 0) {
+        free(ext);
+        return rc;
+    }
+    *imports = ext;
+    *nimports = n;
+    return 0;
+}
