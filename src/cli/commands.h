@@ -22,6 +22,9 @@ enum ig_exit {
 
 int ig_cmd_inspect(int argc, char **argv); /* inspect.c */
 int ig_cmd_verify(int argc, char **argv);  /* inspect.c */
+int ig_cmd_node(int argc, char **argv);    /* cmd_node.c */
+int ig_cmd_id(int argc, char **argv);      /* cmd_node.c */
+int ig_cmd_ping(int argc, char **argv);    /* cmd_ping.c */
 int ig_cmd_version(int argc, char **argv);
 int ig_cmd_help(int argc, char **argv);
 

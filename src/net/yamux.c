@@ -214,13 +214,17 @@ void ig_yamux_kick(struct ig_yamux *y)
     if (ig_buf_len(&y->out) >= y->cfg.out_soft || !y->cb.on_writable)
         return;
     for (size_t i = 0; i < NBUCKETS; i++) {
-        struct ig_yamux_stream *s = y->buckets[i], *next;
-
-        for (; s; s = next) {
-            next = s->next;
+        struct ig_yamux_stream *s;
+    again:
+        /* A callback may free any stream: rescan the chain after each;
+         * the cleared flag keeps a stream from firing twice. */
+        for (s = y->buckets[i]; s; s = s->next) {
             if ((s->flags & S_WANT_WRITE) && s->send_window) {
                 s->flags &= ~(unsigned)S_WANT_WRITE;
                 y->cb.on_writable(y->cb.ctx, s);
+                if (ig_buf_len(&y->out) >= y->cfg.out_soft)
+                    return;
+                goto again;
             }
         }
     }

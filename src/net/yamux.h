@@ -39,8 +39,8 @@ struct ig_yamux_stream;
 
 /*
  * Callbacks, all optional, all called only from inside ig_yamux_input().
- * A callback may write to, close or free the stream it is given and write
- * to others, but must not free other streams or the session.
+ * A callback may write to, close or free any stream, but must not free
+ * the session.
  */
 struct ig_yamux_cb {
     void *ctx;

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/* `igord ping`: dial a peer, run /ipfs/ping/1.0.0 and print each round
+ * trip and a summary, as `ipfs ping` does. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "net/host.h"
+#include "net/ping.h"
+#include "node/node.h"
+#include "util/err.h"
+#include "util/log.h"
+
+struct ping_run {
+    struct ig_host *h;
+    uint64_t count, interval_ns;
+    uint64_t got;
+    double min, max, sum;
+    int status; /* first failure */
+    char peer[IG_PEERID_STRMAX];
+    char reason[256];
+};
+
+static void on_pong(void *ud, int status, uint64_t rtt_ns)
+{
+    struct ping_run *r = ud;
+    double ms = (double)rtt_ns / 1e6;
+
+    if (status < 0) {
+        r->status = status;
+        ig_host_stop(r->h);
+        return;
+    }
+    r->got++;
+    r->sum += ms;
+    r->min = r->got == 1 || ms < r->min ? ms : r->min;
+    r->max = ms > r->max ? ms : r->max;
+    printf("PONG from %s time=%.2f ms\n", r->peer, ms);
+    fflush(stdout);
+    if (r->got >= r->count)
+        ig_host_stop(r->h);
+}
+
+static void on_event(void *ud,
+                     struct ig_conn *c,
+                     enum ig_conn_event ev,
+                     int status,
+                     const char *reason)
+{
+    struct ping_run *r = ud;
+    int rc;
+
+    if (ev == IG_CONN_UP) {
+        ig_peerid_format(ig_conn_peer(c), r->peer, sizeof(r->peer));
+        rc = ig_ping_start(
+          c, (uint32_t)r->count, r->interval_ns / 1000000u, on_pong, r, NULL);
+        if (rc < 0) {
+            r->status = rc;
+            ig_host_stop(r->h);
+        }
+    }
+    else if (ev == IG_CONN_DOWN && r->got < r->count) {
+        r->status = status ? status : IG_ECLOSED;
+        snprintf(r->reason, sizeof(r->reason), "%s", reason);
+        ig_host_stop(r->h);
+    }
+}
+
+static void on_deadline(void *ud)
+{
+    struct ping_run *r = ud;
+
+    r->status = IG_ETIMEOUT;
+    ig_host_stop(r->h);
+}
+
+/* Dial, ping, wait; the host is stopped by the last pong or a failure. */
+static int run(struct ping_run *r,
+               const struct ig_nodekey *key,
+               const char *addr,
+               uint64_t timeout_ns)
+{
+    struct ig_host_cfg hc;
+    struct ig_multiaddr ma;
+    char err[256] = "";
+    int rc;
+
+    ig_host_cfg_default(&hc);
+    hc.key = key;
+    rc = ig_multiaddr_parse(addr, &ma, err, sizeof(err));
+    if (rc == 0)
+        rc = ig_host_new(&r->h, &hc, on_event, r);
+    if (rc == 0)
+        rc = ig_host_dial(r->h, &ma, NULL, err, sizeof(err));
+    if (rc == 0 &&
+        ig_host_timer(r->h, timeout_ns / 1000000u, on_deadline, r) < 0)
+        rc = -ENOMEM;
+    if (rc == 0) {
+        printf("PING %s\n", addr);
+        fflush(stdout);
+        rc = ig_host_run(r->h);
+    }
+    if (rc < 0)
+        ig_flags_error("%s: %s", addr, err[0] ? err : ig_strerror(rc));
+    if (r->h)
+        ig_host_close_all(r->h);
+    ig_host_free(r->h);
+    return rc;
+}
+
+static void summary(const struct ping_run *r)
+{
+    double avg = r->got ? r->sum / (double)r->got : 0;
+    uint64_t lost = r->count > r->got ? r->count - r->got : 0;
+
+    printf("--- %s ping statistics ---\n", r->peer[0] ? r->peer : "peer");
+    printf("%llu pings, %llu received, %.0f%% loss",
+           (unsigned long long)r->count,
+           (unsigned long long)r->got,
+           r->count ? 100.0 * (double)lost / (double)r->count : 0);
+    if (r->got)
+        printf(", rtt min/avg/max = %.2f/%.2f/%.2f ms", r->min, avg, r->max);
+    printf("\n");
+}
+
+int ig_cmd_ping(int argc, char **argv)
+{
+    struct ping_run r = { 0 };
+    uint64_t timeout_ns = 10000000000ull;
+    const char *dir = NULL;
+    struct ig_nodekey key;
+    char err[256] = "";
+    int npos, rc;
+    const struct ig_flag flags[] = {
+        { "count", 'n', IG_FLAG_UINT, &r.count, "N", "10", "pings to send" },
+        { "interval",
+          'i',
+          IG_FLAG_DURATION,
+          &r.interval_ns,
+          "D",
+          "1s",
+          "time between pings" },
+        { "timeout",
+          't',
+          IG_FLAG_DURATION,
+          &timeout_ns,
+          "D",
+          "10s",
+          "give up after this long (plus the intervals)" },
+        { "data-dir",
+          'd',
+          IG_FLAG_STRING,
+          &dir,
+          "DIR",
+          NULL,
+          "use this node's key (default: a fresh one)" },
+    };
+    const struct ig_flags_spec spec = {
+        "igord ping [options] <multiaddr>",
+        "Dial a libp2p peer and measure round trips with /ipfs/ping/1.0.0.\n"
+        "Exits 0 when every ping came back.",
+        flags,
+        (int)(sizeof(flags) / sizeof(flags[0])),
+        1,
+        1
+    };
+
+    r.count = 10;
+    r.interval_ns = 1000000000ull;
+    rc = ig_flags_parse(&spec, argc, argv, &npos);
+    if (rc != 0)
+        return rc > 0 ? IG_EXIT_OK : IG_EXIT_USAGE;
+    if (!r.count) {
+        ig_flags_error("--count must be at least 1");
+        return IG_EXIT_USAGE;
+    }
+    rc = dir ? ig_node_load_key(dir, &key, NULL, err, sizeof(err))
+             : ig_nodekey_generate(&key);
+    if (rc < 0) {
+        ig_flags_error("node key: %s", err[0] ? err : ig_strerror(rc));
+        return IG_EXIT_FAIL;
+    }
+    rc = run(&r, &key, argv[1], timeout_ns + r.count * r.interval_ns);
+    if (rc < 0)
+        return IG_EXIT_FAIL;
+    summary(&r);
+    if (r.status || r.got < r.count) {
+        ig_flags_error("ping failed: %s%s%s",
+                       ig_strerror(r.status),
+                       r.reason[0] ? ": " : "",
+                       r.reason);
+        return IG_EXIT_FAIL;
+    }
+    return IG_EXIT_OK;
+}

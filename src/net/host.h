@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* A libp2p host: one thread, one epoll loop, TCP listeners and dials,
+ * connections upgraded with multistream, Noise and yamux, and streams
+ * handed to protocol handlers registered by protocol id. */
+#ifndef IG_NET_HOST_H
+#define IG_NET_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/multiaddr.h"
+#include "net/peerid.h"
+#include "net/stream.h"
+
+/* What a host does per connection, and how much it lets peers take. */
+struct ig_host_cfg {
+    const struct ig_nodekey *key; /* borrowed; must outlive the host */
+    const char *agent_version;    /* identify agentVersion */
+    uint32_t max_conns;           /* open connections, both directions */
+    uint32_t max_streams;         /* per connection */
+    uint32_t window;              /* yamux receive window per stream */
+    uint64_t handshake_ms;        /* dial/accept to muxer ready */
+    uint64_t idle_ms;             /* no stream and no traffic: close */
+    size_t max_msg;               /* longest message of built-in protocols */
+};
+
+/* Defaults: 256 connections, 256 streams each, 10 s handshake, 5 min idle. */
+void ig_host_cfg_default(struct ig_host_cfg *cfg);
+
+/* Connection events, reported to the owner (who logs them). */
+enum ig_conn_event {
+    IG_CONN_UP = 1,         /* secure and multiplexed; peer known */
+    IG_CONN_IDENTIFIED = 2, /* identify from the peer arrived */
+    IG_CONN_DOWN = 3,       /* closed; status and reason say why */
+};
+
+/*
+ * Called for every connection event. reason is a one-line text (empty
+ * for a clean close). For IG_CONN_DOWN the connection is freed right
+ * after the call returns.
+ */
+typedef void (*ig_conn_event_fn)(void *ud,
+                                 struct ig_conn *c,
+                                 enum ig_conn_event ev,
+                                 int status,
+                                 const char *reason);
+
+/* ---- host ---- */
+
+/*
+ * Create a host. cfg is copied (key and agent_version stay borrowed).
+ * Returns 0 and *out, or -errno (epoll, eventfd) or -ENOMEM.
+ */
+int ig_host_new(struct ig_host **out,
+                const struct ig_host_cfg *cfg,
+                ig_conn_event_fn on_event,
+                void *ud);
+
+/* Close every connection and listener without reporting, then free. */
+void ig_host_free(struct ig_host *h);
+
+/*
+ * Listen on a /ip4|/ip6/../tcp/<port> multiaddr; port 0 picks one.
+ * Returns 0, IG_EUNSUPPORTED for another transport, or -errno.
+ */
+int ig_host_listen(struct ig_host *h,
+                   const struct ig_multiaddr *ma,
+                   char *err,
+                   size_t errlen);
+
+/* The n-th listen address actually bound (with the real port), without
+ * /p2p. Returns 0 or IG_ENOTFOUND past the last one. */
+int ig_host_listen_addr(const struct ig_host *h,
+                        size_t n,
+                        struct ig_multiaddr *out);
+
+/* The host's own peer ID. */
+const struct ig_peerid *ig_host_peer_id(const struct ig_host *h);
+
+/*
+ * Dial ma (TCP). If ma ends in /p2p/<id>, the handshake fails with
+ * IG_EPEERID unless the peer proves that identity. Progress and failure
+ * arrive as connection events. Returns 0 and *out (may be NULL; valid
+ * until IG_CONN_DOWN), IG_ELIMIT at the connection cap, or an error.
+ */
+int ig_host_dial(struct ig_host *h,
+                 const struct ig_multiaddr *ma,
+                 struct ig_conn **out,
+                 char *err,
+                 size_t errlen);
+
+/*
+ * Run the loop until ig_host_stop(). Returns 0 when stopped, or -errno
+ * when epoll fails.
+ */
+int ig_host_run(struct ig_host *h);
+
+/* One loop pass, waiting at most timeout_ms (-1: until an event). */
+int ig_host_poll(struct ig_host *h, int timeout_ms);
+
+/* Ask ig_host_run() to return. Async-signal-safe. */
+void ig_host_stop(struct ig_host *h);
+
+/* Close every connection with a GoAway, reporting IG_CONN_DOWN. */
+void ig_host_close_all(struct ig_host *h);
+
+/* Milliseconds on the host's monotonic clock. */
+uint64_t ig_host_now_ms(void);
+
+/*
+ * Call fn(ud) once, after ms milliseconds, from the loop. Returns a
+ * timer id > 0, or -ENOMEM. ig_host_timer_cancel() stops it.
+ */
+long ig_host_timer(struct ig_host *h,
+                   uint64_t ms,
+                   void (*fn)(void *ud),
+                   void *ud);
+void ig_host_timer_cancel(struct ig_host *h, long id);
+
+/* ---- connections ---- */
+
+/* The authenticated remote peer (valid from IG_CONN_UP on). */
+const struct ig_peerid *ig_conn_peer(const struct ig_conn *c);
+
+/* The remote TCP address. */
+const struct ig_multiaddr *ig_conn_remote_addr(const struct ig_conn *c);
+
+/* 1 when we dialed the connection. */
+int ig_conn_is_dialer(const struct ig_conn *c);
+
+/* The muxer was agreed inside the Noise handshake (no extra round). */
+int ig_conn_early_muxer(const struct ig_conn *c);
+
+/* Close c (GoAway, flush briefly, then the socket). IG_CONN_DOWN
+ * follows from the loop. */
+void ig_conn_close(struct ig_conn *c, int status, const char *reason);
+
+void *ig_conn_user(const struct ig_conn *c);
+void ig_conn_set_user(struct ig_conn *c, void *user);
+
+/* ---- protocol handlers ---- */
+
+/*
+ * Serve proto (copied) on inbound streams with handler (borrowed; must
+ * outlive the host). ud reaches the handler through ig_stream_ud().
+ * Returns 0, IG_EEXISTS, IG_ELIMIT or -ENOMEM.
+ */
+int ig_host_handle(struct ig_host *h,
+                   const char *proto,
+                   const struct ig_stream_handler *handler,
+                   void *ud);
+
+/* The registered protocol ids, for identify. */
+size_t ig_host_protocols(const struct ig_host *h, const char **out, size_t max);
+
+#endif

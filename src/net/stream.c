@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+/* Streams over yamux: multistream-select per stream, then the handler.
+ * Input the handler does not take stays queued and keeps the peer's
+ * window shut; finished streams are reported from the loop, never from
+ * inside another callback. */
+#include "net/stream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/conn.h"
+#include "util/err.h"
+
+static void stream_free(struct ig_stream *s)
+{
+    free(s->ms);
+    free(s->proto);
+    ig_buf_free(&s->rx);
+    free(s);
+}
+
+/* End s with status: release the yamux stream (RST unless it closed both
+ * ways) and queue the on_close report for the loop. */
+static void finish(struct ig_stream *s, int status)
+{
+    struct ig_conn *c = s->conn;
+
+    if (s->dead)
+        return;
+    s->dead = 1;
+    s->status = status;
+    if (s->ys) {
+        ig_yamux_stream_set_user(s->ys, NULL);
+        ig_yamux_stream_free(s->ys);
+        s->ys = NULL;
+    }
+    s->dead_next = c->dead;
+    c->dead = s;
+    ig__conn_touch(c);
+}
+
+/* Both directions are done and all input was handed over. */
+static void check_done(struct ig_stream *s)
+{
+    if (!s->dead && s->eof_told && (s->local_closed || !s->ys))
+        finish(s, 0);
+}
+
+static struct ig_stream *stream_new(struct ig_conn *c,
+                                    struct ig_yamux_stream *ys)
+{
+    struct ig_stream *s = calloc(1, sizeof(*s));
+
+    if (!s)
+        return NULL;
+    s->ms = malloc(sizeof(*s->ms));
+    if (!s->ms) {
+        free(s);
+        return NULL;
+    }
+    s->conn = c;
+    s->ys = ys;
+    /* The yamux window bounds what the peer can make us keep. */
+    ig_buf_init(&s->rx,
+                c->host->cfg.window > IG_YAMUX_INITIAL_WINDOW
+                  ? c->host->cfg.window
+                  : IG_YAMUX_INITIAL_WINDOW);
+    ig_yamux_stream_set_user(ys, s);
+    s->next = c->streams;
+    c->streams = s;
+    return s;
+}
+
+/* Write the negotiation's output on the stream. */
+static int flush_ms(struct ig_stream *s)
+{
+    size_t len;
+    const uint8_t *o = ig_ms_output(s->ms, &len);
+    long n;
+
+    if (!len)
+        return 0;
+    n = ig_yamux_stream_write(s->ys, o, len);
+    if (n < 0)
+        return (int)n;
+    if ((size_t)n != len)
+        return IG_ELIMIT;
+    ig_ms_output_consume(s->ms, len);
+    ig__conn_touch(s->conn);
+    return 0;
+}
+
+/* ---- input ---- */
+
+static void tell_eof(struct ig_stream *s)
+{
+    if (s->eof && !s->eof_told && !ig_buf_len(&s->rx) && s->open && !s->dead) {
+        s->eof_told = 1;
+        if (s->handler->on_eof)
+            s->handler->on_eof(s);
+        check_done(s);
+    }
+}
+
+/* Offer p to the handler; returns bytes taken, or -1 if s ended. */
+static long offer(struct ig_stream *s, const uint8_t *p, size_t n)
+{
+    long k = s->handler->on_data ? s->handler->on_data(s, p, n) : (long)n;
+
+    if (s->dead)
+        return -1;
+    if (k < 0) {
+        finish(s, IG_ERESET);
+        return -1;
+    }
+    if ((size_t)k > n)
+        k = (long)n;
+    if (k && s->ys && ig_yamux_stream_consumed(s->ys, (size_t)k) < 0) {
+        ig__conn_fail(s->conn, IG_ELIMIT, "output queue full");
+        return -1;
+    }
+    return k;
+}
+
+static void deliver(struct ig_stream *s, const uint8_t *p, size_t n)
+{
+    long k = 0;
+
+    if (!ig_buf_len(&s->rx) && s->open) {
+        k = offer(s, p, n);
+        if (k < 0)
+            return;
+    }
+    if ((size_t)k < n && ig_buf_append(&s->rx, p + k, n - (size_t)k) < 0)
+        finish(s, IG_ELIMIT);
+}
+
+/* Hand queued input over again (resume, writable). */
+static void redeliver(struct ig_stream *s)
+{
+    s->resume = 0;
+    while (ig_buf_len(&s->rx) && s->open && !s->dead) {
+        long k = offer(s, ig_buf_data(&s->rx), ig_buf_len(&s->rx));
+
+        if (k <= 0)
+            return;
+        ig_buf_consume(&s->rx, (size_t)k);
+    }
+    tell_eof(s);
+}
+
+/* Multistream finished on s: bind the handler and tell it. */
+static void negotiated(struct ig_stream *s)
+{
+    const char *sel = ig_ms_selected(s->ms);
+    const struct ig_proto *p;
+
+    if (!s->outbound) {
+        p = ig__host_proto(s->conn->host, sel);
+        s->proto = strdup(sel);
+        if (!p || !s->proto) {
+            finish(s, -ENOMEM);
+            return;
+        }
+        s->handler = p->handler;
+        s->ud = p->ud;
+    }
+    free(s->ms);
+    s->ms = NULL;
+    s->open = 1;
+    if (s->handler->on_open)
+        s->handler->on_open(s, 0);
+}
+
+static void negotiate(struct ig_stream *s, const uint8_t *p, size_t n)
+{
+    size_t used = 0;
+    int rc = ig_ms_input(s->ms, p, n, &used, NULL, 0);
+
+    if (rc == 0)
+        rc = flush_ms(s);
+    if (rc == 0 && used && ig_yamux_stream_consumed(s->ys, used) < 0)
+        rc = IG_ELIMIT;
+    if (rc < 0) {
+        finish(s, rc);
+        return;
+    }
+    if (ig_ms_selected(s->ms)) {
+        negotiated(s);
+        if (!s->dead && used < n)
+            deliver(s, p + used, n - used);
+    }
+    else if (used < n) {
+        negotiate(s, p + used, n - used);
+    }
+}
+
+/* ---- yamux callbacks ---- */
+
+static int y_open(void *ctx, struct ig_yamux_stream *ys)
+{
+    struct ig_conn *c = ctx;
+    struct ig_host *h = c->host;
+    struct ig_stream *s = stream_new(c, ys);
+
+    if (!s)
+        return -1;
+    if (ig_ms_init_responder(s->ms, h->proto_names, h->nprotos) < 0 ||
+        flush_ms(s) < 0) {
+        /* yamux resets it; our wrapper goes at once. */
+        c->streams = s->next;
+        stream_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+static void y_data(void *ctx,
+                   struct ig_yamux_stream *ys,
+                   const uint8_t *p,
+                   size_t n)
+{
+    struct ig_stream *s = ig_yamux_stream_user(ys);
+
+    if (!s)
+        return;
+    if (s->ms)
+        negotiate(s, p, n);
+    else
+        deliver(s, p, n);
+}
+
+static void y_fin(void *ctx, struct ig_yamux_stream *ys)
+{
+    struct ig_stream *s = ig_yamux_stream_user(ys);
+
+    if (!s)
+        return;
+    s->eof = 1;
+    if (s->ms)
+        finish(s, IG_ECLOSED);
+    else
+        tell_eof(s);
+}
+
+static void y_close(void *ctx, struct ig_yamux_stream *ys, int status)
+{
+    struct ig_stream *s = ig_yamux_stream_user(ys);
+
+    ig_yamux_stream_set_user(ys, NULL);
+    ig_yamux_stream_free(ys);
+    if (!s)
+        return;
+    s->ys = NULL;
+    if (status < 0 || s->ms) {
+        finish(s, status < 0 ? status : IG_ECLOSED);
+        return;
+    }
+    s->eof = 1;
+    tell_eof(s);
+    check_done(s);
+}
+
+static void y_writable(void *ctx, struct ig_yamux_stream *ys)
+{
+    struct ig_stream *s = ig_yamux_stream_user(ys);
+
+    if (!s || !s->open || s->dead)
+        return;
+    if (ig_buf_len(&s->rx)) {
+        s->resume = 1;
+        ig__conn_touch(s->conn);
+    }
+    if (s->handler->on_writable)
+        s->handler->on_writable(s);
+}
+
+void ig__stream_yamux_cb(struct ig_conn *c, struct ig_yamux_cb *cb)
+{
+    memset(cb, 0, sizeof(*cb));
+    cb->ctx = c;
+    cb->on_open = y_open;
+    cb->on_data = y_data;
+    cb->on_fin = y_fin;
+    cb->on_close = y_close;
+    cb->on_writable = y_writable;
+}
+
+/* ---- the loop's deferred work ---- */
+
+static void unlink_stream(struct ig_stream *s)
+{
+    struct ig_stream **p = &s->conn->streams;
+
+    while (*p && *p != s)
+        p = &(*p)->next;
+    if (*p)
+        *p = s->next;
+}
+
+/* Report and free every stream on the dead list. */
+static void reap(struct ig_conn *c)
+{
+    while (c->dead) {
+        struct ig_stream *s = c->dead;
+
+        c->dead = s->dead_next;
+        unlink_stream(s);
+        if (s->outbound && !s->open && s->handler->on_open)
+            s->handler->on_open(s, s->status ? s->status : IG_ECLOSED);
+        if ((s->open || s->outbound) && s->handler->on_close)
+            s->handler->on_close(s, s->status);
+        stream_free(s);
+    }
+}
+
+void ig__stream_service(struct ig_conn *c)
+{
+    for (struct ig_stream *s = c->streams; s; s = s->next)
+        if (s->resume && !s->dead)
+            redeliver(s);
+    reap(c);
+}
+
+void ig__stream_drop_all(struct ig_conn *c, int status)
+{
+    for (struct ig_stream *s = c->streams; s; s = s->next) {
+        if (s->ys) {
+            ig_yamux_stream_set_user(s->ys, NULL);
+            s->ys = NULL; /* the session frees it */
+        }
+        if (!s->dead) {
+            s->dead = 1;
+            s->status = status;
+            s->dead_next = c->dead;
+            c->dead = s;
+        }
+    }
+    reap(c);
+}
+
+/* ---- the application side ---- */
+
+int ig_stream_open(struct ig_conn *c,
+                   const char *proto,
+                   const struct ig_stream_handler *handler,
+                   void *ud,
+                   struct ig_stream **out)
+{
+    struct ig_yamux_stream *ys;
+    struct ig_stream *s;
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if (c->state != C_MUX)
+        return IG_ESTATE;
+    rc = ig_yamux_stream_open(c->mux, &ys);
+    if (rc < 0)
+        return rc;
+    s = stream_new(c, ys);
+    if (!s || !(s->proto = strdup(proto))) {
+        if (s) {
+            c->streams = s->next;
+            stream_free(s);
+        }
+        ig_yamux_stream_free(ys);
+        return -ENOMEM;
+    }
+    s->outbound = 1;
+    s->handler = handler;
+    s->ud = ud;
+    s->protov[0] = s->proto;
+    rc = ig_ms_init_initiator(s->ms, s->protov, 1);
+    if (rc == 0)
+        rc = flush_ms(s);
+    if (rc < 0)
+        finish(s, rc);
+    if (out)
+        *out = s;
+    ig__conn_touch(c);
+    return 0;
+}
+
+long ig_stream_write(struct ig_stream *s, const uint8_t *p, size_t n)
+{
+    long k;
+
+    if (s->dead || !s->ys)
+        return s->status == IG_ERESET ? IG_ERESET : IG_ECLOSED;
+    if (!s->open)
+        return IG_ESTATE;
+    k = ig_yamux_stream_write(s->ys, p, n);
+    if (k > 0)
+        ig__conn_touch(s->conn);
+    return k;
+}
+
+int ig_stream_close(struct ig_stream *s)
+{
+    int rc;
+
+    if (s->dead || !s->ys)
+        return IG_ECLOSED;
+    rc = ig_yamux_stream_close(s->ys);
+    if (rc < 0)
+        return rc;
+    s->local_closed = 1;
+    ig__conn_touch(s->conn);
+    check_done(s);
+    return 0;
+}
+
+void ig_stream_reset(struct ig_stream *s)
+{
+    finish(s, IG_ERESET);
+}
+
+void ig_stream_resume(struct ig_stream *s)
+{
+    if (s->dead)
+        return;
+    s->resume = 1;
+    ig__conn_touch(s->conn);
+}
+
+struct ig_conn *ig_stream_conn(const struct ig_stream *s)
+{
+    return s->conn;
+}
+
+const char *ig_stream_protocol(const struct ig_stream *s)
+{
+    return s->proto;
+}
+
+void *ig_stream_ud(const struct ig_stream *s)
+{
+    return s->ud;
+}
+
+void ig_stream_set_ud(struct ig_stream *s, void *ud)
+{
+    s->ud = ud;
+}
+
+struct ig_host *ig_stream_host(const struct ig_stream *s)
+{
+    return s->conn->host;
+}

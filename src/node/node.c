@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/* The node: owns the key and the host, turns connection events into log
+ * lines, and stops cleanly on SIGINT/SIGTERM. */
+#include "node/node.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "net/identify_svc.h"
+#include "net/ping.h"
+#include "util/err.h"
+#include "util/log.h"
+
+struct ig_node {
+    struct ig_nodekey key;
+    struct ig_host *host;
+    char id[IG_PEERID_STRMAX];
+};
+
+/* The host the signal handler stops (one running node per process). */
+static struct ig_host *volatile signal_host;
+
+int ig_node_load_key(const char *data_dir,
+                     struct ig_nodekey *key,
+                     int *created,
+                     char *err,
+                     size_t errlen)
+{
+    const char *dir = data_dir ? data_dir : IG_NODE_DEFAULT_DATA_DIR;
+
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        int rc = -errno;
+
+        ig_err_set(err, errlen, "%s: %s", dir, strerror(errno));
+        return rc;
+    }
+    return ig_nodekey_load_or_create(dir, key, created, err, errlen);
+}
+
+static void peer_text(const struct ig_peerid *id, char *out, size_t n)
+{
+    if (ig_peerid_format(id, out, n) < 0)
+        snprintf(out, n, "?");
+}
+
+static void log_identified(struct ig_conn *c, const char *peer)
+{
+    const struct ig_identify *id = ig_conn_identify(c);
+
+    if (!id)
+        return;
+    ig_info("node",
+            "peer %s identified: agent \"%s\", protocol \"%s\", "
+            "%zu protocols, %zu listen addrs",
+            peer,
+            id->agent_version,
+            id->protocol_version,
+            id->nprotocols,
+            id->nlisten);
+}
+
+static void on_event(void *ud,
+                     struct ig_conn *c,
+                     enum ig_conn_event ev,
+                     int status,
+                     const char *reason)
+{
+    char peer[IG_PEERID_STRMAX], addr[IG_MULTIADDR_STRMAX];
+
+    peer_text(ig_conn_peer(c), peer, sizeof(peer));
+    if (ig_multiaddr_format(ig_conn_remote_addr(c), addr, sizeof(addr)) < 0)
+        snprintf(addr, sizeof(addr), "?");
+    if (ev == IG_CONN_UP)
+        ig_info("node",
+                "connected to %s at %s (%s, muxer %s)",
+                peer,
+                addr,
+                ig_conn_is_dialer(c) ? "outbound" : "inbound",
+                ig_conn_early_muxer(c) ? "in noise" : "negotiated");
+    else if (ev == IG_CONN_IDENTIFIED)
+        log_identified(c, peer);
+    else if (status == 0 || status == IG_ECLOSED || status == -ECONNRESET)
+        ig_info("node",
+                "connection to %s closed%s%s",
+                addr,
+                *reason ? ": " : "",
+                reason);
+    else
+        ig_warn("node",
+                "connection to %s failed: %s (%s)",
+                addr,
+                reason,
+                ig_strerror(status));
+}
+
+static int listen_all(struct ig_node *n,
+                      const struct ig_node_cfg *cfg,
+                      char *err,
+                      size_t errlen)
+{
+    struct ig_multiaddr ma;
+    int rc;
+
+    for (size_t i = 0; i < cfg->nlisten; i++) {
+        rc = ig_multiaddr_parse(cfg->listen[i], &ma, err, errlen);
+        if (rc == 0)
+            rc = ig_host_listen(n->host, &ma, err, errlen);
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; ig_host_listen_addr(n->host, i, &ma) == 0; i++) {
+        char text[IG_MULTIADDR_STRMAX];
+
+        if (ig_multiaddr_format(&ma, text, sizeof(text)) >= 0)
+            ig_info("node", "listening on %s/p2p/%s", text, n->id);
+    }
+    return 0;
+}
+
+static int dial_all(struct ig_node *n,
+                    const struct ig_node_cfg *cfg,
+                    char *err,
+                    size_t errlen)
+{
+    struct ig_multiaddr ma;
+    int rc;
+
+    for (size_t i = 0; i < cfg->ndial; i++) {
+        rc = ig_multiaddr_parse(cfg->dial[i], &ma, err, errlen);
+        if (rc == 0)
+            rc = ig_host_dial(n->host, &ma, NULL, err, errlen);
+        if (rc < 0)
+            return rc;
+        ig_info("node", "dialing %s", cfg->dial[i]);
+    }
+    return 0;
+}
+
+int ig_node_start(const struct ig_node_cfg *cfg,
+                  struct ig_node **out,
+                  char *err,
+                  size_t errlen)
+{
+    struct ig_node *n = calloc(1, sizeof(*n));
+    struct ig_host_cfg hc;
+    int created = 0, rc;
+
+    *out = NULL;
+    if (!n)
+        return -ENOMEM;
+    rc = ig_node_load_key(cfg->data_dir, &n->key, &created, err, errlen);
+    if (rc < 0)
+        goto fail;
+    peer_text(&n->key.id, n->id, sizeof(n->id));
+    ig_info(
+      "node", "%s node key, peer ID %s", created ? "created" : "loaded", n->id);
+    ig_host_cfg_default(&hc);
+    hc.key = &n->key;
+    rc = ig_host_new(&n->host, &hc, on_event, n);
+    if (rc == 0 && cfg->test_echo)
+        rc = ig_host_handle(
+          n->host, IG_NODE_TEST_ECHO, &ig_ping_echo_handler, NULL);
+    if (rc < 0) {
+        ig_err_set(err, errlen, "host: %s", ig_strerror(rc));
+        goto fail;
+    }
+    rc = listen_all(n, cfg, err, errlen);
+    if (rc == 0)
+        rc = dial_all(n, cfg, err, errlen);
+    if (rc < 0)
+        goto fail;
+    *out = n;
+    return 0;
+fail:
+    ig_node_free(n);
+    return rc;
+}
+
+struct ig_host *ig_node_host(struct ig_node *n)
+{
+    return n->host;
+}
+
+static void on_signal(int sig)
+{
+    struct ig_host *h = signal_host;
+
+    if (h)
+        ig_host_stop(h);
+}
+
+int ig_node_run(struct ig_node *n)
+{
+    struct sigaction sa;
+    int rc;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    signal_host = n->host;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = ig_host_run(n->host);
+    ig_info("node", "shutting down");
+    ig_host_close_all(n->host);
+    signal_host = NULL;
+    return rc;
+}
+
+void ig_node_free(struct ig_node *n)
+{
+    if (!n)
+        return;
+    ig_host_free(n->host);
+    sodium_memzero(&n->key, sizeof(n->key));
+    free(n);
+}
