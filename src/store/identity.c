@@ -126,7 +126,7 @@ int ig_identity_save(const char *path,
     int rc;
 
     ig_identity_encode(id, img);
-    rc = ig_atomic_write(path, img, sizeof(img), 0600, 0, err, errlen);
+    rc = ig_atomic_file_replace(path, img, sizeof(img), 0600, 0, err, errlen);
     sodium_memzero(img, sizeof(img));
     return rc;
 }

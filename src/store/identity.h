@@ -58,7 +58,7 @@ int ig_identity_load(const char *path,
 /*
  * Write id to path atomically with mode 0600 (an existing file is
  * replaced, so a wider mode does not survive). Errors as
- * ig_atomic_write.
+ * ig_atomic_file_replace.
  */
 int ig_identity_save(const char *path,
                      const struct ig_identity *id,

@@ -52,7 +52,7 @@ static void clean_temps(const char *dir)
     struct dirent *e;
     DIR *d;
 
-    ig_atomic_clean_dir(dir);
+    ig_atomic_file_clean_dir(dir);
     if (snprintf(hist, sizeof(hist), "%s/" HISTORY_DIR, dir) >=
         (int)sizeof(hist))
         return;
@@ -64,7 +64,7 @@ static void clean_temps(const char *dir)
             continue;
         if (snprintf(sub, sizeof(sub), "%s/%s", hist, e->d_name) <
             (int)sizeof(sub))
-            ig_atomic_clean_dir(sub);
+            ig_atomic_file_clean_dir(sub);
     }
     closedir(d);
 }
@@ -204,7 +204,8 @@ static int archive(struct ig_store *s,
         }
         return rc < 0 ? rc : 0;
     }
-    return ig_atomic_write(path, blob, len, 0644, sync_flags(s), err, errlen);
+    return ig_atomic_file_replace(
+      path, blob, len, 0644, sync_flags(s), err, errlen);
 }
 
 int ig_store_save_checkpoint(struct ig_store *s,
@@ -225,7 +226,8 @@ int ig_store_save_checkpoint(struct ig_store *s,
     rc = ig_ckpt_parse(blob, len, &c, err, errlen);
     if (rc < 0)
         return rc;
-    rc = ig_atomic_write(path, blob, len, 0644, sync_flags(s), err, errlen);
+    rc =
+      ig_atomic_file_replace(path, blob, len, 0644, sync_flags(s), err, errlen);
     if (rc < 0)
         return rc;
     return archive(s, id, c.tick, blob, len, err, errlen);
@@ -276,7 +278,8 @@ int ig_store_save_receipts(struct ig_store *s,
       ig_store_path(s, id, IG_STORE_RECEIPTS, path, sizeof(path), err, errlen);
     if (rc < 0)
         return rc;
-    return ig_atomic_write(path, data, len, 0644, sync_flags(s), err, errlen);
+    return ig_atomic_file_replace(
+      path, data, len, 0644, sync_flags(s), err, errlen);
 }
 
 int ig_store_load_receipts(struct ig_store *s,

@@ -7,15 +7,55 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* Skip both fsyncs: only for benchmarks measuring their cost. */
+#define IG_ATOMIC_NOSYNC 1u
+
+/* The steps of a replacement, named in its error detail. */
+enum ig_atomic_step {
+    IG_ATOMIC_STEP_NONE = 0,
+    IG_ATOMIC_STEP_OPEN,
+    IG_ATOMIC_STEP_WRITE,
+    IG_ATOMIC_STEP_FSYNC,
+    IG_ATOMIC_STEP_CLOSE,
+    IG_ATOMIC_STEP_RENAME,
+    IG_ATOMIC_STEP_DIRSYNC,
+};
+
 /*
- * Replace path with len bytes of data, created with mode (e.g. 0600; the
- * mode is forced with fchmod, not left to the umask). The temp file is
- * path + ".tmp.<pid>" in the same directory and is removed on any
- * failure. Returns 0 or -errno; on failure the old file is untouched.
+ * Replace path with data[0, len): write a temp file beside it
+ * (".<name>.<pid>-<n>.igtmp", O_CREAT|O_EXCL), force its mode with
+ * fchmod (so the umask neither widens nor narrows it), fsync, close,
+ * rename over path, fsync the directory. A crash at any point leaves
+ * either the old file or the new one. On failure the temp file is
+ * removed and the old file is untouched (except after a failed
+ * directory fsync: the rename has happened but may not be durable);
+ * err names the failed step and the return is -errno.
  */
+int ig_atomic_file_replace(const char *path,
+                           const void *data,
+                           size_t len,
+                           mode_t mode,
+                           unsigned flags,
+                           char *err,
+                           size_t errlen);
+
+/* ig_atomic_file_replace with fsync and no error detail. */
 int ig_atomic_file_write(const char *path,
                          const void *data,
                          size_t len,
                          mode_t mode);
+
+/*
+ * Remove the temp files a crashed ig_atomic_file_replace left in dir
+ * (those whose writer process is gone; a live writer's temp is kept).
+ * Returns the count removed or -errno (a missing dir counts as 0).
+ */
+int ig_atomic_file_clean_dir(const char *dir);
+
+/*
+ * Test hook: make the following replacements fail at step with -EIO
+ * (IG_ATOMIC_STEP_NONE turns it off). Not for production use.
+ */
+void ig_atomic_file__fail_at(enum ig_atomic_step step);
 
 #endif

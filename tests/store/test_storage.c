@@ -37,8 +37,8 @@ TEST(atomic_write_replaces)
     size_t len;
 
     snprintf(path, sizeof(path), "%s/f", dir);
-    ASSERT_OK(ig_atomic_write(path, "old", 3, 0644, 0, NULL, 0));
-    ASSERT_OK(ig_atomic_write(path, "newer", 5, 0640, 0, NULL, 0));
+    ASSERT_OK(ig_atomic_file_replace(path, "old", 3, 0644, 0, NULL, 0));
+    ASSERT_OK(ig_atomic_file_replace(path, "newer", 5, 0640, 0, NULL, 0));
     b = st_read(path, &len);
     ASSERT_EQ(len, 5);
     ASSERT_MEM_EQ(b, "newer", 5);
@@ -46,7 +46,8 @@ TEST(atomic_write_replaces)
     ASSERT_OK(stat(path, &st));
     ASSERT_EQ(st.st_mode & 0777, 0640);
     ASSERT_EQ(count_entries(dir), 1);
-    ASSERT_OK(ig_atomic_write(path, "", 0, 0644, IG_ATOMIC_NOSYNC, NULL, 0));
+    ASSERT_OK(
+      ig_atomic_file_replace(path, "", 0, 0644, IG_ATOMIC_NOSYNC, NULL, 0));
     b = st_read(path, &len);
     ASSERT_EQ(len, 0);
     free(b);
@@ -68,16 +69,17 @@ TEST(atomic_write_failure_keeps_old)
     char *dir = st_tmpdir(), path[256], err[512];
 
     snprintf(path, sizeof(path), "%s/ckpt", dir);
-    ASSERT_OK(ig_atomic_write(path, "old", 3, 0644, 0, NULL, 0));
+    ASSERT_OK(ig_atomic_file_replace(path, "old", 3, 0644, 0, NULL, 0));
     for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         uint8_t *b;
         size_t len;
 
-        ig_atomic__fail_at(steps[i].step);
-        ASSERT_EQ(ig_atomic_write(path, "new!", 4, 0644, 0, err, sizeof(err)),
-                  -EIO);
+        ig_atomic_file__fail_at(steps[i].step);
+        ASSERT_EQ(
+          ig_atomic_file_replace(path, "new!", 4, 0644, 0, err, sizeof(err)),
+          -EIO);
         ASSERT_STR_CONTAINS(err, steps[i].name);
-        ig_atomic__fail_at(IG_ATOMIC_STEP_NONE);
+        ig_atomic_file__fail_at(IG_ATOMIC_STEP_NONE);
         b = st_read(path, &len);
         ASSERT_EQ(len, 3);
         ASSERT_MEM_EQ(b, "old", 3);
@@ -85,10 +87,10 @@ TEST(atomic_write_failure_keeps_old)
         ASSERT_EQ(count_entries(dir), 1);
     }
     /* A failed directory fsync happens after the rename: new data. */
-    ig_atomic__fail_at(IG_ATOMIC_STEP_DIRSYNC);
-    ASSERT_EQ(ig_atomic_write(path, "new!", 4, 0644, 0, err, sizeof(err)),
-              -EIO);
-    ig_atomic__fail_at(IG_ATOMIC_STEP_NONE);
+    ig_atomic_file__fail_at(IG_ATOMIC_STEP_DIRSYNC);
+    ASSERT_EQ(
+      ig_atomic_file_replace(path, "new!", 4, 0644, 0, err, sizeof(err)), -EIO);
+    ig_atomic_file__fail_at(IG_ATOMIC_STEP_NONE);
     ASSERT_STR_CONTAINS(err, "fsync directory");
     ASSERT_EQ(count_entries(dir), 1);
 }
@@ -103,9 +105,9 @@ TEST(atomic_write_readonly_dir)
     if (geteuid() == 0)
         return; /* root ignores directory permissions */
     snprintf(path, sizeof(path), "%s/ckpt", dir);
-    ASSERT_OK(ig_atomic_write(path, "old", 3, 0644, 0, NULL, 0));
+    ASSERT_OK(ig_atomic_file_replace(path, "old", 3, 0644, 0, NULL, 0));
     ASSERT_OK(chmod(dir, 0555));
-    ASSERT_EQ(ig_atomic_write(path, "new", 3, 0644, 0, err, sizeof(err)),
+    ASSERT_EQ(ig_atomic_file_replace(path, "new", 3, 0644, 0, err, sizeof(err)),
               -EACCES);
     ASSERT_STR_CONTAINS(err, "create temp file");
     ASSERT_OK(chmod(dir, 0755));
