@@ -1,0 +1,18 @@
+;; Calls host functions with several parameters and results.
+(module
+  (import "env" "divmod" (func $divmod (param i32 i32) (result i32 i32)))
+  (import "env" "fail" (func $fail (param i32)))
+  (import "env" "g" (global $g (mut i32)))
+  (memory (export "mem") 1)
+  (func (export "sum_divmod") (param i32 i32) (result i32)
+    (call $divmod (local.get 0) (local.get 1))
+    (i32.const 1000) (i32.mul) (i32.add))
+  (func (export "divmod") (param i32 i32) (result i32 i32)
+    (call $divmod (local.get 0) (local.get 1)))
+  (func (export "fail") (param i32) (call $fail (local.get 0)))
+  (func (export "bump") (result i32)
+    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+    (global.get $g))
+  (func (export "swap") (param i32 i64 f64) (result f64 i64 i32)
+    (local.get 2) (local.get 1) (local.get 0))
+)
