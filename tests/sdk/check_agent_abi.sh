@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Checks that an agent wasm exports exactly the igord ABI with the right
-# signatures and imports only the given igor functions (with their
-# hostcall signatures) plus the WASI calls wasi-libc's stdio needs.
+# signatures, caps its memory at 64 MiB, and imports only the given igor
+# functions (with their hostcall signatures) plus the WASI calls
+# wasi-libc's stdio needs.
 # Usage: check_agent_abi.sh <objdump> <agent.wasm> <igor import>...
 set -euo pipefail
 objdump=$1 wasm=$2
@@ -46,6 +47,8 @@ done < <(sed -n 's/^ - func\[\([0-9]*\)\] .*-> "\(.*\)"$/\1 \2/p' \
 [ "$seen" -eq "${#want_export[@]}" ] ||
     fail "exports $seen functions, want ${#want_export[@]}"
 grep -q '^ - memory\[0\] -> "memory"$' <<<"$dump" || fail "no memory export"
+grep -q '^ - memory\[0\] pages: initial=[0-9]* max=1024$' <<<"$dump" ||
+    fail "memory is not capped at 1024 pages (64 MiB)"
 
 declare -A want_import
 for f in "$@"; do want_import[$f]=1; done
