@@ -16,6 +16,9 @@
 /* Wall-clock guard per guest call, so an engine bug cannot hang a run. */
 #define WAST_CALL_SECONDS 30
 #define WAST_MAX_FILE (64u * 1024 * 1024)
+/* How an escaped NUL travels through cJSON (see protect_nuls). */
+#define WAST_NUL_ESC "\\udbff\\udffd"
+#define WAST_NUL_UTF8 "\xf4\x8f\xbf\xbd"
 
 enum wast_outcome {
     WAST_PASS = 0,
@@ -355,6 +358,30 @@ static int parse_args(const cJSON *args,
     return 0;
 }
 
+/* An export by a name that may hold NULs (see protect_nuls). */
+static int find_export(ig_wasm_instance_t *inst,
+                       const char *field,
+                       struct ig_wasm_extern *ext)
+{
+    size_t n = strlen(field), len = 0;
+    char *name = malloc(n + 1);
+    int rc;
+
+    if (!name)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (n - i >= 4 && memcmp(field + i, WAST_NUL_UTF8, 4) == 0) {
+            name[len++] = 0;
+            i += 3;
+        }
+        else
+            name[len++] = field[i];
+    }
+    rc = ig_wasm_instance_export_n(inst, name, len, ext);
+    free(name);
+    return rc;
+}
+
 static int invoke(struct wast_run *r,
                   ig_wasm_instance_t *inst,
                   const cJSON *act,
@@ -366,7 +393,7 @@ static int invoke(struct wast_run *r,
     ig_wasm_val_t *args = NULL;
     int rc;
 
-    if (!field || ig_wasm_instance_export(inst, field, &ext) < 0 ||
+    if (!field || find_export(inst, field, &ext) < 0 ||
         ext.kind != IG_WASM_EXTERN_FUNC)
         return IG_EWASM_NOEXPORT;
     ft = ig_wasm_func_type(ext.u.func);
@@ -396,7 +423,7 @@ static int get_global(ig_wasm_instance_t *inst,
     const char *field = str_item(act, "field");
     struct ig_wasm_extern ext;
 
-    if (!field || ig_wasm_instance_export(inst, field, &ext) < 0 ||
+    if (!field || find_export(inst, field, &ext) < 0 ||
         ext.kind != IG_WASM_EXTERN_GLOBAL)
         return IG_EWASM_NOEXPORT;
     res->gtype = ig_wasm_global_valtype(ext.u.global);
@@ -833,15 +860,49 @@ static int run_commands(struct wast_run *r, const cJSON *root)
     return 0;
 }
 
+/*
+ * cJSON ends a string at its first NUL, but export names may hold NULs.
+ * Before parsing, each escaped NUL becomes U+10FFFD, which no test name
+ * uses, and find_export turns it back. Escaped backslashes are copied as
+ * pairs so that "\\u0000" (a backslash, then "u0000") stays text.
+ */
+static char *protect_nuls(const char *text, size_t len, size_t *outlen)
+{
+    char *out = malloc(len * 2 + 1); /* 6 bytes grow to 12 at most */
+    size_t o = 0;
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\\' && len - i >= 6 &&
+            memcmp(text + i, "\\u0000", 6) == 0) {
+            memcpy(out + o, WAST_NUL_ESC, 12);
+            o += 12;
+            i += 5;
+            continue;
+        }
+        out[o++] = text[i];
+        if (text[i] == '\\' && i + 1 < len)
+            out[o++] = text[++i];
+    }
+    out[o] = 0;
+    *outlen = o;
+    return out;
+}
+
 static cJSON *parse_script(const char *path)
 {
     uint8_t *text = NULL;
+    char *safe = NULL;
     size_t len = 0;
-    cJSON *root;
+    cJSON *root = NULL;
 
     if (read_file(path, &text, &len) < 0)
         return NULL;
-    root = cJSON_ParseWithLength((const char *)text, len);
+    safe = protect_nuls((const char *)text, len, &len);
+    if (safe)
+        root = cJSON_ParseWithLength(safe, len);
+    free(safe);
     free(text);
     return root;
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds a Release tree with the benchmark kernels and runs every
+# benchmark binary in it. Benchmarks never run as tests. Usage:
+# scripts/bench.sh [build-dir] (default build-release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-release}
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DIGORD_BENCH_KERNELS=ON \
+    >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+status=0
+for b in "$build"/bench/bench_*; do
+    [ -x "$b" ] || continue
+    echo "== $(basename "$b")"
+    "$b" || status=1
+    echo
+done
+exit "$status"
