@@ -4,13 +4,11 @@
 #include "membrane/manifest.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "store/atomic.h"
 #include "util/err.h"
 
 static const char *const cap_names[IG_CAP_COUNT] = {
@@ -452,60 +450,6 @@ size_t ig_manifest_option_strings(const struct ig_manifest *m,
     return n;
 }
 
-/* Read a whole file of at most IG_MANIFEST_MAX_BYTES. */
-static int read_file(const char *path,
-                     uint8_t **data,
-                     size_t *len,
-                     char *err,
-                     size_t errlen)
-{
-    uint8_t *buf = NULL;
-    size_t n = 0;
-    ssize_t r;
-    int fd, rc = 0;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        rc = -errno;
-        ig_err_set(err, errlen, "manifest %s: %s", path, ig_strerror(rc));
-        return rc;
-    }
-    buf = malloc(IG_MANIFEST_MAX_BYTES + 1);
-    if (!buf) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    while (n <= IG_MANIFEST_MAX_BYTES) {
-        r = read(fd, buf + n, IG_MANIFEST_MAX_BYTES + 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = -errno;
-            ig_err_set(err, errlen, "manifest %s: %s", path, ig_strerror(rc));
-            goto out;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (n > IG_MANIFEST_MAX_BYTES) {
-        ig_err_set(err,
-                   errlen,
-                   "manifest %s: over %u bytes",
-                   path,
-                   IG_MANIFEST_MAX_BYTES);
-        rc = IG_ETOOBIG;
-        goto out;
-    }
-    *data = buf;
-    *len = n;
-    buf = NULL;
-out:
-    free(buf);
-    close(fd);
-    return rc;
-}
-
 static int empty_manifest(uint8_t **data, size_t *len)
 {
     *data = malloc(2);
@@ -531,7 +475,8 @@ int ig_manifest_read(const char *wasm_path,
     *data = NULL;
     *len = 0;
     if (explicit_path)
-        return read_file(explicit_path, data, len, err, errlen);
+        return ig_atomic_read(
+          explicit_path, IG_MANIFEST_MAX_BYTES, data, len, err, errlen);
     if (n < sizeof(ext) - 1 || strcmp(wasm_path + n - 5, ext) != 0)
         return empty_manifest(data, len);
     path = malloc(n - 5 + sizeof(side));
@@ -539,9 +484,12 @@ int ig_manifest_read(const char *wasm_path,
         return -ENOMEM;
     memcpy(path, wasm_path, n - 5);
     memcpy(path + n - 5, side, sizeof(side));
-    rc = read_file(path, data, len, err, errlen);
-    if (rc == -ENOENT)
+    rc = ig_atomic_read(path, IG_MANIFEST_MAX_BYTES, data, len, err, errlen);
+    if (rc == IG_ENOTFOUND) {
+        if (err && errlen)
+            err[0] = 0;
         rc = empty_manifest(data, len);
+    }
     free(path);
     return rc;
 }

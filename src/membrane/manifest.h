@@ -153,8 +153,9 @@ size_t ig_manifest_option_strings(const struct ig_manifest *m,
  * agent.manifest.json); a missing sidecar, or a path without ".wasm",
  * yields "{}", the empty manifest. On success *data (malloc'd, caller
  * frees) and *len hold the raw bytes, which are also what a migration
- * sends as ManifestData. Errors: -errno from the file system (err names
- * the path), IG_ETOOBIG over IG_MANIFEST_MAX_BYTES, -ENOMEM.
+ * sends as ManifestData. Errors (err names the path): IG_ENOTFOUND for a
+ * missing explicit file, IG_ETOOBIG over IG_MANIFEST_MAX_BYTES, -errno,
+ * -ENOMEM.
  */
 int ig_manifest_read(const char *wasm_path,
                      const char *explicit_path,

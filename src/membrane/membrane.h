@@ -109,6 +109,18 @@ void ig_membrane_flush(ig_membrane_t *mb);
 /* 1 and *code set after the guest called proc_exit, else 0. */
 int ig_membrane_exit_code(const ig_membrane_t *mb, uint32_t *code);
 
+/*
+ * A hostcall that cannot answer the guest ends the guest call, and
+ * ig_wasm_call returns its code unchanged (not IG_ETRAP_HOST):
+ *   IG_ETRAP_FUEL         the fixed charge did not fit
+ *   IG_ETRAP_EXIT         proc_exit (see ig_membrane_exit_code)
+ *   IG_EEVENTLOG_FULL     the tick's event log would pass its cap
+ *   IG_EREPLAY_DIVERGED   replay: the call does not match the next entry
+ *   IG_EREPLAY_EXHAUSTED  replay: no entry left
+ *   -ENOMEM
+ * The last three leave a detail line in ig_membrane_last_error.
+ */
+
 /* Why the last hostcall failed with a host-side error (replay divergence,
  * event log full, a source failure): one line, "" if none. */
 const char *ig_membrane_last_error(const ig_membrane_t *mb);

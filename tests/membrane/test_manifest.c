@@ -294,7 +294,7 @@ TEST(sidecar_lookup)
     free(data);
     unlink(other);
     ASSERT_EQ(ig_manifest_read(wasm, other, &data, &len, err, sizeof(err)),
-              -ENOENT);
+              IG_ENOTFOUND);
     ASSERT_STR_CONTAINS(err, "other.json");
     ASSERT_TRUE(data == NULL);
 
