@@ -22,6 +22,8 @@ static int put_le(ig_wasm_memory_t *mem, uint64_t ptr, uint64_t v, size_t n)
 {
     uint8_t b[8];
 
+    if (!ig_membrane__in_bounds(mem, ptr, n))
+        return IG_ETRAP_MEM_OOB;
     for (size_t i = 0; i < n; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     return ig_wasm_memory_write(mem, ptr, b, n);
@@ -144,6 +146,8 @@ static int fd_fdstat_get_errno(ig_membrane_t *mb,
 
     if (!is_stdio(fd))
         return IG_WASI_EBADF;
+    if (!ig_membrane__in_bounds(mem, buf, sizeof(st)))
+        return IG_WASI_EFAULT;
     /* filetype u8 @0, flags u16 @2, rights base u64 @8, inheriting @16.
      * No seek or tell rights: wasi-libc then treats the fd as a tty and
      * line-buffers it. */

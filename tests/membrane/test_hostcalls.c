@@ -380,3 +380,38 @@ TEST(unlinkable_imports_named)
     ASSERT_EQ(open_with("memory_import", ALL_CAPS, err), IG_EWASM_UNLINKABLE);
     ASSERT_STR_CONTAINS(err, "env.memory: memory imports are not provided");
 }
+
+TEST(guest_without_memory)
+{
+    static const struct {
+        const char *fn;
+        int32_t want;
+    } cases[] = {
+        { "fd_write", 21 },
+        { "args_sizes_get", 21 },
+        { "args_get", 0 },
+        { "environ_sizes_get", 21 },
+        { "fd_fdstat_get", 21 },
+        { "clock_time_get", 21 },
+        { "random_get", 21 },
+        { "random_get_0", 0 },
+        { "rand", IG_HC_EMEMORY },
+        { "rand_0", 0 },
+        { "log", 0 },
+        { "receipt", IG_HC_EMEMORY },
+    };
+    struct ig_membrane_config c = live_config(0);
+    struct guest g;
+
+    ASSERT_OK(guest_open(&g, "nomem", ALL_CAPS, &c));
+    ASSERT_OK(ig_membrane_tick_begin(g.mb, 1));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int32_t got = guest_i32(&g, cases[i].fn, 0, 0, 0, 0);
+
+        if (got != cases[i].want)
+            IG_TEST_FAIL("%s: %d, want %d", cases[i].fn, got, cases[i].want);
+    }
+    ASSERT_EQ(host.log.n, 1);
+    ASSERT_EQ(host.log.stream[0], IG_LOG_NOTICE);
+    guest_close(&g);
+}
