@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT */
+/* The scripted peer of hostile.h; blocking I/O with poll timeouts so a
+ * node that stops answering fails the test instead of hanging it. */
+#include "hostile.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "net/multiaddr.h"
+#include "net/multistream.h"
+#include "test.h"
+#include "util/err.h"
+
+#define IO_MS 5000
+
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Read the log into buf (NUL-terminated); returns its length. */
+static size_t read_log(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    ssize_t r;
+    size_t n = 0;
+
+    if (fd < 0)
+        return 0;
+    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
+        n += (size_t)r;
+    close(fd);
+    buf[n] = '\0';
+    return n;
+}
+
+static int line_has(const char *log, const char *a, const char *b)
+{
+    for (const char *l = log; l && *l;) {
+        const char *end = strchr(l, '\n');
+        size_t len = end ? (size_t)(end - l) : strlen(l);
+        const char *pa = memmem(l, len, a, strlen(a));
+        if (pa && (!b || memmem(l, len, b, strlen(b))))
+            return 1;
+        l = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+int hnode_log_has(const struct hnode *n, const char *a, const char *b, int ms)
+{
+    static char log[1 << 20];
+    long until = now_ms() + ms;
+
+    do {
+        read_log(n->log, log, sizeof(log));
+        if (line_has(log, a, b))
+            return 1;
+        usleep(20000);
+    } while (now_ms() < until);
+    return 0;
+}
+
+static void exec_node(const struct hnode *n)
+{
+    int fd = open(n->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const char *bin = getenv("IGORD_BIN"); /* to try another build */
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test takes it along */
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl(bin ? bin : IG_BINARY_DIR "/igord",
+          "igord",
+          "node",
+          "--listen",
+          "/ip4/127.0.0.1/tcp/0",
+          "--data-dir",
+          n->dir,
+          (char *)NULL);
+    _exit(127);
+}
+
+/* Find "listening on <multiaddr>" and take the port and peer ID. */
+static int parse_listen(struct hnode *n)
+{
+    static char log[1 << 16];
+    struct ig_multiaddr ma;
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    char addr[IG_MULTIADDR_STRMAX];
+    const char *p;
+
+    read_log(n->log, log, sizeof(log));
+    p = strstr(log, "listening on ");
+    if (!p || sscanf(p + 13, "%1000s", addr) != 1)
+        return -1;
+    if (ig_multiaddr_parse(addr, &ma, NULL, 0) ||
+        ig_multiaddr_to_sockaddr(&ma, &ss, &sl) ||
+        ig_multiaddr_peer(&ma, &n->id))
+        return -1;
+    n->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    return 0;
+}
+
+void hnode_start(struct hnode *n)
+{
+    long until = now_ms() + IO_MS;
+
+    memset(n, 0, sizeof(*n));
+    snprintf(n->dir, sizeof(n->dir), "/tmp/ig_hostile_XXXXXX");
+    ASSERT_TRUE(mkdtemp(n->dir) != NULL);
+    snprintf(n->log, sizeof(n->log), "%s/node.log", n->dir);
+    n->pid = fork();
+    ASSERT_TRUE(n->pid >= 0);
+    if (n->pid == 0)
+        exec_node(n);
+    while (parse_listen(n) != 0) {
+        if (now_ms() > until)
+            IG_TEST_FAIL("igord node did not start (log %s)", n->log);
+        usleep(20000);
+    }
+}
+
+void hnode_stop(struct hnode *n)
+{
+    int status = 0;
+    char path[256];
+
+    ASSERT_EQ(waitpid(n->pid, &status, WNOHANG), 0); /* still running */
+    kill(n->pid, SIGTERM);
+    ASSERT_EQ(waitpid(n->pid, &status, 0), n->pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    snprintf(path, sizeof(path), "%s/%s", n->dir, IG_NODEKEY_FILE);
+    unlink(path);
+    unlink(n->log);
+    rmdir(n->dir);
+}
+
+void hpeer_connect(struct hpeer *p, const struct hnode *n)
+{
+    struct sockaddr_in sin = { 0 };
+    int one = 1;
+
+    memset(p, 0, sizeof(*p));
+    ig_nodekey_generate(&p->key);
+    p->fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_TRUE(p->fd >= 0);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)n->port);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_OK(connect(p->fd, (struct sockaddr *)&sin, sizeof(sin)));
+    setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+void hpeer_close(struct hpeer *p)
+{
+    if (p->fd >= 0)
+        close(p->fd);
+    p->fd = -1;
+    ig_noise_free(p->nz);
+    p->nz = NULL;
+}
+
+void hpeer_log_key(const struct hpeer *p, char *out, size_t outlen)
+{
+    struct sockaddr_in sin;
+    socklen_t sl = sizeof(sin);
+
+    getsockname(p->fd, (struct sockaddr *)&sin, &sl);
+    snprintf(out, outlen, "/tcp/%d ", ntohs(sin.sin_port));
+}
+
+void hpeer_send_raw(struct hpeer *p, const void *d, size_t n)
+{
+    const uint8_t *b = d;
+
+    while (n > 0) {
+        ssize_t w = send(p->fd, b, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* the node may already have closed on us */
+        b += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Wait up to ms for bytes; appends to rx. 1 read, 0 EOF, -1 timeout. */
+static int fill(struct hpeer *p, int ms)
+{
+    struct pollfd pfd = { p->fd, POLLIN, 0 };
+    ssize_t r;
+
+    if (p->rxlen == sizeof(p->rx))
+        return -1;
+    if (poll(&pfd, 1, ms) <= 0)
+        return -1;
+    r = recv(p->fd, p->rx + p->rxlen, sizeof(p->rx) - p->rxlen, 0);
+    if (r <= 0)
+        return 0;
+    p->rxlen += (size_t)r;
+    return 1;
+}
+
+static void eat(struct hpeer *p, size_t n)
+{
+    memmove(p->rx, p->rx + n, p->rxlen - n);
+    p->rxlen -= n;
+}
+
+int hpeer_wait_closed(struct hpeer *p, int ms)
+{
+    long until = now_ms() + ms;
+    int rc;
+
+    while (now_ms() < until) {
+        rc = fill(p, (int)(until - now_ms()));
+        if (rc == 0)
+            return 1;
+        p->rxlen = 0; /* whatever it said last does not matter */
+    }
+    return 0;
+}
+
+int hpeer_select(struct hpeer *p, const char *proto)
+{
+    const char *protos[] = { proto };
+    struct ig_ms ms;
+    size_t len, used;
+    const uint8_t *out;
+    int rc = ig_ms_init_initiator(&ms, protos, 1);
+
+    while (!rc && !ig_ms_selected(&ms)) {
+        out = ig_ms_output(&ms, &len);
+        hpeer_send_raw(p, out, len);
+        ig_ms_output_consume(&ms, len);
+        if (p->rxlen == 0 && fill(p, IO_MS) <= 0)
+            return IG_ECLOSED;
+        rc = ig_ms_input(&ms, p->rx, p->rxlen, &used, NULL, 0);
+        eat(p, used);
+    }
+    return rc;
+}
+
+/* Send pending handshake output, flipping one bit when asked. */
+static void flush_noise(struct hpeer *p, int corrupt)
+{
+    uint8_t copy[4096];
+    size_t len;
+    const uint8_t *out = ig_noise_output(p->nz, &len);
+
+    memcpy(copy, out, len);
+    if (corrupt && len > 40)
+        copy[40] ^= 0x01;
+    hpeer_send_raw(p, copy, len);
+    ig_noise_output_consume(p->nz, len);
+}
+
+int hpeer_noise(struct hpeer *p, const struct hnode *n, int corrupt_msg3)
+{
+    static const char *mux[] = { "/yamux/1.0.0" };
+    struct ig_noise_config cfg = { 1, p->key.sk, &n->id, mux, 1 };
+    size_t used;
+    int rc = hpeer_select(p, IG_NOISE_PROTOCOL);
+
+    if (!rc)
+        rc = ig_noise_new(&cfg, &p->nz);
+    while (!rc && !ig_noise_done(p->nz)) {
+        flush_noise(p, 0);
+        if (p->rxlen == 0 && fill(p, IO_MS) <= 0)
+            return IG_ECLOSED;
+        rc = ig_noise_input(p->nz, p->rx, p->rxlen, &used, NULL, 0);
+        eat(p, used);
+    }
+    if (!rc)
+        flush_noise(p, corrupt_msg3);
+    return rc;
+}
+
+void hpeer_send(struct hpeer *p, const void *d, size_t n)
+{
+    size_t cap = ig_noise_seal_bound(n);
+    uint8_t *wire = malloc(cap ? cap : 1);
+    int w;
+
+    ASSERT_TRUE(wire != NULL);
+    w = ig_noise_seal(p->nz, d, n, wire, cap);
+    ASSERT_EQ(w, (long long)cap);
+    hpeer_send_raw(p, wire, cap);
+    free(wire);
+}
+
+/* Decrypt what has arrived into pt; -1 on timeout, EOF or error. */
+static int read_plain(struct hpeer *p, int ms)
+{
+    size_t used, len;
+    const uint8_t *pt;
+
+    for (;;) {
+        if (ig_noise_input(p->nz, p->rx, p->rxlen, &used, NULL, 0) < 0)
+            return -1;
+        eat(p, used);
+        pt = ig_noise_plaintext(p->nz, &len);
+        if (len > sizeof(p->pt) - p->ptlen)
+            return -1;
+        memcpy(p->pt + p->ptlen, pt, len);
+        p->ptlen += len;
+        ig_noise_plaintext_consume(p->nz, len);
+        if (len)
+            return 0;
+        if (fill(p, ms) <= 0)
+            return -1;
+    }
+}
+
+void hyamux_hdr(uint8_t h[12],
+                uint8_t type,
+                uint16_t flags,
+                uint32_t id,
+                uint32_t len)
+{
+    h[0] = 0;
+    h[1] = type;
+    h[2] = (uint8_t)(flags >> 8);
+    h[3] = (uint8_t)flags;
+    for (int i = 0; i < 4; i++) {
+        h[4 + i] = (uint8_t)(id >> (24 - 8 * i));
+        h[8 + i] = (uint8_t)(len >> (24 - 8 * i));
+    }
+}
+
+static uint32_t be32(const uint8_t *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+           b[3];
+}
+
+/* Take whole yamux frames from pt; stream 1 data goes to s1. */
+static void take_frames(struct hpeer *p,
+                        uint8_t *s1,
+                        size_t *s1len,
+                        size_t s1cap)
+{
+    while (p->ptlen >= 12) {
+        uint32_t id = be32(p->pt + 4), len = be32(p->pt + 8);
+        size_t whole = 12 + (p->pt[1] == 0 ? len : 0);
+        if (p->ptlen < whole)
+            return;
+        if (p->pt[1] == 0 && id == 1 && *s1len + len <= s1cap) {
+            memcpy(s1 + *s1len, p->pt + 12, len);
+            *s1len += len;
+        }
+        memmove(p->pt, p->pt + whole, p->ptlen - whole);
+        p->ptlen -= whole;
+    }
+}
+
+/* Open stream 1 with the ping proposal and 32 bytes in one frame, then
+ * wait for the negotiation answer and the same 32 bytes back. */
+static int ping_stream(struct hpeer *p)
+{
+    const char *protos[] = { "/ipfs/ping/1.0.0" };
+    uint8_t frame[256], s1[4096], payload[32];
+    size_t len, s1len = 0, used;
+    struct ig_ms ms;
+    const uint8_t *out;
+
+    randombytes_buf(payload, sizeof(payload));
+    ig_ms_init_initiator(&ms, protos, 1);
+    out = ig_ms_output(&ms, &len);
+    memcpy(frame + 12, out, len);
+    memcpy(frame + 12 + len, payload, 32);
+    hyamux_hdr(frame, 0, 1, 1, (uint32_t)(len + 32)); /* data + SYN */
+    hpeer_send(p, frame, 12 + len + 32);
+    while (!ig_ms_selected(&ms) || s1len < 32) {
+        if (read_plain(p, IO_MS) < 0)
+            return -1;
+        take_frames(p, s1, &s1len, sizeof(s1));
+        if (!ig_ms_selected(&ms)) {
+            if (ig_ms_input(&ms, s1, s1len, &used, NULL, 0))
+                return -1;
+            memmove(s1, s1 + used, s1len - used);
+            s1len -= used;
+        }
+    }
+    return memcmp(s1, payload, 32) == 0 ? 0 : -1;
+}
+
+int hpeer_good_ping(const struct hnode *n)
+{
+    static struct hpeer p;
+    int rc;
+
+    hpeer_connect(&p, n);
+    rc = hpeer_noise(&p, n, 0);
+    if (!rc)
+        rc = ping_stream(&p);
+    hpeer_close(&p);
+    return rc;
+}

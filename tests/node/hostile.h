@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* A scripted libp2p peer for tests: runs a real igord node process and
+ * talks to it over TCP with blocking sockets, well-behaved or hostile. */
+#ifndef IG_TESTS_HOSTILE_H
+#define IG_TESTS_HOSTILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "net/noise.h"
+#include "net/peerid.h"
+
+/* A running `igord node` on 127.0.0.1 with its log in a temp dir. */
+struct hnode {
+    pid_t pid;
+    int port;
+    char dir[64];
+    char log[128];
+    struct ig_peerid id;
+};
+
+/* A client connection: the socket, its Noise session once secured,
+ * and what arrived but was not used yet. */
+struct hpeer {
+    int fd;
+    struct ig_noise *nz;
+    struct ig_nodekey key;
+    uint8_t rx[1 << 17];
+    size_t rxlen;
+    uint8_t pt[1 << 18];
+    size_t ptlen;
+};
+
+/* Start and stop the node; stop fails the test if it crashed. */
+void hnode_start(struct hnode *n);
+void hnode_stop(struct hnode *n);
+
+/* 1 when the node's log gains a line holding both needles within ms. */
+int hnode_log_has(const struct hnode *n, const char *a, const char *b, int ms);
+
+/* Log line key for a connection: "/tcp/<local port of fd> ". */
+void hpeer_log_key(const struct hpeer *p, char *out, size_t outlen);
+
+/* Connect to the node; plain TCP. */
+void hpeer_connect(struct hpeer *p, const struct hnode *n);
+void hpeer_close(struct hpeer *p);
+
+/* Send raw bytes (before or instead of Noise). */
+void hpeer_send_raw(struct hpeer *p, const void *d, size_t n);
+
+/* 1 when the node closes the connection within ms (data is drained). */
+int hpeer_wait_closed(struct hpeer *p, int ms);
+
+/* Agree on proto with multistream-select; 0 or an error. */
+int hpeer_select(struct hpeer *p, const char *proto);
+
+/*
+ * Run the Noise handshake as initiator (offering yamux early). With
+ * corrupt_msg3 set, one bit of message 3 is flipped before it is sent.
+ * Returns 0 or an error.
+ */
+int hpeer_noise(struct hpeer *p, const struct hnode *n, int corrupt_msg3);
+
+/* Seal and send plaintext (after hpeer_noise). */
+void hpeer_send(struct hpeer *p, const void *d, size_t n);
+
+/* Write a yamux header. */
+void hyamux_hdr(uint8_t h[12],
+                uint8_t type,
+                uint16_t flags,
+                uint32_t id,
+                uint32_t len);
+
+/* A whole good session: connect, negotiate, open a ping stream and get
+ * 32 bytes echoed. Returns 0 when the node served it. */
+int hpeer_good_ping(const struct hnode *n);
+
+#endif
