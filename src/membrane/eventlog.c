@@ -165,6 +165,8 @@ int ig_eventlog_copy(ig_eventlog_t *log, const ig_eventlog_t *src)
     struct ig_event ev;
     int rc;
 
+    if (log == src)
+        return 0;
     clear(log, src->tick, 0);
     for (size_t i = 0; i < src->count; i++) {
         ig_eventlog_entry(src, i, &ev);

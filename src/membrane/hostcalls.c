@@ -255,6 +255,7 @@ static const uint8_t t_i32[] = { I32 };
 static const uint8_t t_i64[] = { I64 };
 static const uint8_t t_i32x2[] = { I32, I32 };
 static const uint8_t t_i32x3[] = { I32, I32, I32 };
+static const uint8_t t_i32x4[] = { I32, I32, I32, I32 };
 static const uint8_t t_http[] = { I32, I32, I32, I32, I32,
                                   I32, I32, I32, I32, I32 };
 static const uint8_t t_pay[] = { I64, I32, I32, I32, I32, I32, I32 };
@@ -280,9 +281,9 @@ static const struct ig_hostcall_def igor_defs[] = {
     { "node_price", IG_CAP_PRICING, TYPE(0, NULL, 1, t_i64), hc_node_price },
     { "http_request", IG_CAP_HTTP, TYPE(10, t_http, 1, t_i32), NULL },
     { "wallet_pay", IG_CAP_X402, TYPE(7, t_pay, 1, t_i32), NULL },
-    { "kv_get", IG_CAP_KV, TYPE(0, NULL, 0, NULL), NULL },
-    { "kv_put", IG_CAP_KV, TYPE(0, NULL, 0, NULL), NULL },
-    { "kv_delete", IG_CAP_KV, TYPE(0, NULL, 0, NULL), NULL },
+    { "kv_get", IG_CAP_KV, TYPE(4, t_i32x4, 1, t_i32), NULL },
+    { "kv_put", IG_CAP_KV, TYPE(4, t_i32x4, 1, t_i32), NULL },
+    { "kv_delete", IG_CAP_KV, TYPE(2, t_i32x2, 1, t_i32), NULL },
 };
 
 const struct ig_hostcall_def *ig_hostcalls__lookup(

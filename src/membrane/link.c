@@ -4,6 +4,7 @@
 #include "membrane/link.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,98 +40,92 @@ static int same_type(const struct ig_wasm_functype *a,
             memcmp(a->results, b->results, a->nresults) == 0);
 }
 
-/* Find the definition for one import or explain why there is none. Names
- * are printed with %.*s: they may hold any bytes, and are bounded. */
-static int resolve(const struct ig_wasm_import_info *im,
-                   const struct ig_manifest *man,
-                   const struct ig_hostcall_def **out,
-                   char *err,
-                   size_t errlen)
+/* "module.name" for messages, made printable and bounded: import names
+ * come from the guest and may hold any bytes. */
+static void qualified(const struct ig_wasm_import_info *im,
+                      char *out,
+                      size_t outlen)
 {
-    int ml = (int)(im->module_len > 64 ? 64 : im->module_len);
-    int nl = (int)(im->name_len > 64 ? 64 : im->name_len);
-    const struct ig_hostcall_def *d = NULL;
-    char want[96], got[96];
+    char mod[72], name[72];
 
+    ig_manifest__printable(im->module, im->module_len, mod, sizeof(mod));
+    ig_manifest__printable(im->name, im->name_len, name, sizeof(name));
+    snprintf(out, outlen, "%s.%s", mod, name);
+}
+
+static int refuse(const struct ig_wasm_import_info *im,
+                  const struct ig_manifest *man,
+                  const struct ig_hostcall_def *d,
+                  char *err,
+                  size_t errlen)
+{
+    char q[160], mod[72], want[96], got[96];
+
+    qualified(im, q, sizeof(q));
     if (im->kind != IG_WASM_EXTERN_FUNC) {
         ig_err_set(err,
                    errlen,
-                   "import %.*s.%.*s: %s imports are not "
-                   "provided",
-                   ml,
-                   im->module,
-                   nl,
-                   im->name,
+                   "import %s: %s imports are not provided",
+                   q,
                    kind_name(im->kind));
         return IG_EWASM_UNLINKABLE;
     }
-    if (is(im->module, im->module_len, IG_HOSTCALL_MODULE))
-        d = ig_hostcalls_find(im->name, im->name_len);
-    else if (is(im->module, im->module_len, IG_WASI_MODULE))
-        d = ig_wasi_find(im->name, im->name_len);
-    else {
-        ig_err_set(err,
-                   errlen,
-                   "import %.*s.%.*s: unknown module \"%.*s\"",
-                   ml,
-                   im->module,
-                   nl,
-                   im->name,
-                   ml,
-                   im->module);
+    if (!is(im->module, im->module_len, IG_HOSTCALL_MODULE) &&
+        !is(im->module, im->module_len, IG_WASI_MODULE)) {
+        ig_manifest__printable(im->module, im->module_len, mod, sizeof(mod));
+        ig_err_set(err, errlen, "import %s: unknown module \"%s\"", q, mod);
         return IG_EWASM_UNLINKABLE;
     }
     if (!d) {
-        ig_err_set(err,
-                   errlen,
-                   "import %.*s.%.*s: not provided by igord",
-                   ml,
-                   im->module,
-                   nl,
-                   im->name);
+        ig_err_set(err, errlen, "import %s: not provided by igord", q);
         return IG_EWASM_UNLINKABLE;
     }
     if (d->cap >= 0 && !ig_manifest_grants(man, d->cap)) {
         ig_err_set(err,
                    errlen,
-                   "%.*s.%.*s needs capability \"%s\", which "
-                   "the manifest does not grant",
-                   ml,
-                   im->module,
-                   nl,
-                   im->name,
+                   "%s needs capability \"%s\", which the "
+                   "manifest does not grant",
+                   q,
                    ig_cap_name(d->cap));
         return IG_ECAP_DENIED;
     }
     if (!d->fn) {
         ig_err_set(err,
                    errlen,
-                   "import %.*s.%.*s: capability \"%s\" is "
-                   "not implemented by this node",
-                   ml,
-                   im->module,
-                   nl,
-                   im->name,
+                   "import %s: capability \"%s\" is not "
+                   "implemented by this node",
+                   q,
                    ig_cap_name(d->cap));
         return IG_EWASM_UNLINKABLE;
     }
-    if (!same_type(&im->type, &d->type)) {
-        ig_hostcalls_format_type(&d->type, want, sizeof(want));
-        ig_hostcalls_format_type(&im->type, got, sizeof(got));
-        ig_err_set(err,
-                   errlen,
-                   "import %.*s.%.*s: type %s, igord provides "
-                   "%s",
-                   ml,
-                   im->module,
-                   nl,
-                   im->name,
-                   got,
-                   want);
-        return IG_EWASM_UNLINKABLE;
+    ig_hostcalls_format_type(&d->type, want, sizeof(want));
+    ig_hostcalls_format_type(&im->type, got, sizeof(got));
+    ig_err_set(
+      err, errlen, "import %s: type %s, igord provides %s", q, got, want);
+    return IG_EWASM_UNLINKABLE;
+}
+
+/* The definition answering one import, or a refusal naming it. */
+static int resolve(const struct ig_wasm_import_info *im,
+                   const struct ig_manifest *man,
+                   const struct ig_hostcall_def **out,
+                   char *err,
+                   size_t errlen)
+{
+    const struct ig_hostcall_def *d = NULL;
+
+    if (im->kind == IG_WASM_EXTERN_FUNC &&
+        is(im->module, im->module_len, IG_HOSTCALL_MODULE))
+        d = ig_hostcalls_find(im->name, im->name_len);
+    else if (im->kind == IG_WASM_EXTERN_FUNC &&
+             is(im->module, im->module_len, IG_WASI_MODULE))
+        d = ig_wasi_find(im->name, im->name_len);
+    if (d && d->fn && (d->cap < 0 || ig_manifest_grants(man, d->cap)) &&
+        same_type(&im->type, &d->type)) {
+        *out = d;
+        return 0;
     }
-    *out = d;
-    return 0;
+    return refuse(im, man, d, err, errlen);
 }
 
 int ig_link_imports(ig_membrane_t *mb,

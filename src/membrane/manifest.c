@@ -31,6 +31,23 @@ int ig_cap_from_name(const char *name, size_t len)
     return -1;
 }
 
+void ig_manifest__printable(const char *name,
+                            size_t len,
+                            char *out,
+                            size_t outlen)
+{
+    size_t n = 0;
+
+    if (outlen == 0)
+        return;
+    for (size_t i = 0; i < len && i < 64 && n + 1 < outlen; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        out[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    out[n] = 0;
+}
+
 void ig_manifest_init(struct ig_manifest *m)
 {
     memset(m, 0, sizeof(*m));
@@ -136,7 +153,10 @@ static int parse_cap(cJSON *item,
     int rc;
 
     if (cap < 0) {
-        ig_err_set(err, errlen, "manifest: unknown capability \"%s\"", name);
+        char shown[72];
+
+        ig_manifest__printable(name, strlen(name), shown, sizeof(shown));
+        ig_err_set(err, errlen, "manifest: unknown capability \"%s\"", shown);
         return IG_ECAP_UNKNOWN;
     }
     if (m->granted & IG_CAP_BIT(cap)) {

@@ -164,4 +164,13 @@ int ig_manifest_read(const char *wasm_path,
                      char *err,
                      size_t errlen);
 
+/* For messages that quote guest- or file-supplied names (here and in
+ * link.c): copy name[0, len) into out, cut at 64 bytes, with every byte
+ * outside printable ASCII replaced by '?', so no name can forge lines or
+ * terminal escapes in a log. */
+void ig_manifest__printable(const char *name,
+                            size_t len,
+                            char *out,
+                            size_t outlen);
+
 #endif

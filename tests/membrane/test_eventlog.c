@@ -172,6 +172,8 @@ TEST(copy_keeps_entries)
     ASSERT_OK(ig_eventlog_new(0, &dst));
     ASSERT_OK(ig_eventlog_copy(dst, log));
     ASSERT_EQ(ig_eventlog_count(dst), 3);
+    ASSERT_OK(ig_eventlog_copy(dst, dst)); /* copying onto itself keeps it */
+    ASSERT_EQ(ig_eventlog_count(dst), 3);
     ASSERT_U64_EQ(ig_eventlog_tick(dst), 42);
     ASSERT_OK(ig_eventlog_entry(dst, 0, &ev));
     ASSERT_EQ(ev.len, 8);

@@ -415,3 +415,14 @@ TEST(guest_without_memory)
     ASSERT_EQ(host.log.stream[0], IG_LOG_NOTICE);
     guest_close(&g);
 }
+
+TEST(hostile_names_made_printable)
+{
+    char err[512];
+
+    ASSERT_EQ(open_with("evil_name", ALL_CAPS, err), IG_EWASM_UNLINKABLE);
+    ASSERT_STR_CONTAINS(err, "import igor.rand??_bytes: not provided");
+    ASSERT_EQ(open_with("evil_module", ALL_CAPS, err), IG_EWASM_UNLINKABLE);
+    ASSERT_STR_CONTAINS(err, "unknown module \"?[2Jenv\"");
+    ASSERT_TRUE(strchr(err, '\033') == NULL);
+}

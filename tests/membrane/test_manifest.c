@@ -301,3 +301,16 @@ TEST(sidecar_lookup)
     unlink(side);
     rmdir(dir);
 }
+
+TEST(unknown_capability_name_made_printable)
+{
+    struct ig_manifest m;
+    char err[256];
+
+    ASSERT_EQ(
+      parse(
+        "{\"capabilities\":{\"clo\\nck\\u001b[2J\":{\"version\":1}}}", &m, err),
+      IG_ECAP_UNKNOWN);
+    ASSERT_STR_CONTAINS(err, "\"clo?ck?[2J\"");
+    ASSERT_TRUE(strchr(err, '\n') == NULL);
+}
