@@ -32,6 +32,7 @@ enum ig_conn_event {
     IG_CONN_UP = 1,         /* secure and multiplexed; peer known */
     IG_CONN_IDENTIFIED = 2, /* identify from the peer arrived */
     IG_CONN_DOWN = 3,       /* closed; status and reason say why */
+    IG_CONN_ID_SENT = 4,    /* the peer read our identify and closed */
 };
 
 /*

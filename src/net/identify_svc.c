@@ -111,9 +111,22 @@ static long srv_data(struct ig_stream *s, const uint8_t *p, size_t n)
     return (long)n; /* the asking side has nothing to say */
 }
 
+static void report(struct ig_conn *c,
+                   enum ig_conn_event ev,
+                   int status,
+                   const char *reason)
+{
+    struct ig_host *h = c->host;
+
+    if (h->on_event)
+        h->on_event(h->ud, c, ev, status, reason);
+}
+
 static void srv_close(struct ig_stream *s, int status)
 {
     free(ig_stream_ud(s));
+    if (status == 0)
+        report(ig_stream_conn(s), IG_CONN_ID_SENT, 0, "");
 }
 
 static const struct ig_stream_handler srv_handler = {
@@ -130,14 +143,6 @@ int ig_identify_register(struct ig_host *h)
 
 /* ---- client ---- */
 
-static void report(struct ig_conn *c, int status, const char *reason)
-{
-    struct ig_host *h = c->host;
-
-    if (h->on_event)
-        h->on_event(h->ud, c, IG_CONN_IDENTIFIED, status, reason);
-}
-
 /* The whole message is here: decode, check the key, keep it. */
 static void cli_finish(struct ig_stream *s, const uint8_t *p, size_t len)
 {
@@ -152,12 +157,12 @@ static void cli_finish(struct ig_stream *s, const uint8_t *p, size_t len)
     }
     if (rc < 0) {
         free(id);
-        report(c, rc, err[0] ? err : ig_strerror(rc));
+        report(c, IG_CONN_IDENTIFIED, rc, err[0] ? err : ig_strerror(rc));
         return;
     }
     free(c->ident);
     c->ident = id;
-    report(c, 0, "");
+    report(c, IG_CONN_IDENTIFIED, 0, "");
 }
 
 static long cli_data(struct ig_stream *s, const uint8_t *p, size_t n)
@@ -189,7 +194,10 @@ static void cli_open(struct ig_stream *s, int status)
     if (status == 0)
         (void)ig_stream_close(s); /* we only listen */
     else
-        report(ig_stream_conn(s), status, "peer does not speak identify");
+        report(ig_stream_conn(s),
+               IG_CONN_IDENTIFIED,
+               status,
+               "peer does not speak identify");
 }
 
 static void cli_close(struct ig_stream *s, int status)
@@ -198,6 +206,7 @@ static void cli_close(struct ig_stream *s, int status)
 
     if (m && !m->len && status != IG_ECLOSED)
         report(ig_stream_conn(s),
+               IG_CONN_IDENTIFIED,
                status ? status : IG_ETRUNC,
                "identify stream ended before the message");
     free(m);

@@ -82,8 +82,12 @@ static void on_event(void *ud,
                 addr,
                 ig_conn_is_dialer(c) ? "outbound" : "inbound",
                 ig_conn_early_muxer(c) ? "in noise" : "negotiated");
+    else if (ev == IG_CONN_IDENTIFIED && status < 0)
+        ig_warn("node", "identify of %s failed: %s", peer, reason);
     else if (ev == IG_CONN_IDENTIFIED)
         log_identified(c, peer);
+    else if (ev == IG_CONN_ID_SENT)
+        ig_debug("node", "%s read our identify", peer);
     else if (status == 0 || status == IG_ECLOSED || status == -ECONNRESET)
         ig_info("node",
                 "connection to %s closed%s%s",

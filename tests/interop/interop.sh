@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# Interop tests between igord and js-libp2p, and between two igord nodes:
+# real processes on 127.0.0.1 with ephemeral ports. One case per run:
+#   interop.sh <case>    (IGORD, CLIENT and INTEROP_DIR from the environment)
+set -euo pipefail
+
+: "${IGORD:?path of the igord binary}"
+: "${CLIENT:?path of the interop_client binary}"
+: "${INTEROP_DIR:?directory of peer.mjs}"
+CASE=${1:?case name}
+WAIT_S=${INTEROP_WAIT_S:-20}
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null || true
+    done
+    for p in "${pids[@]}"; do
+        wait "$p" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL [$CASE]: $*" >&2
+    for f in "$tmp"/*.log "$tmp"/*.out; do
+        [ -f "$f" ] && { echo "--- $f" >&2; tail -30 "$f" >&2; }
+    done
+    exit 1
+}
+
+need_js() {
+    [ -d "$INTEROP_DIR/node_modules/libp2p" ] ||
+        fail "js-libp2p is not installed: run scripts/setup.sh (npm ci in tests/interop)"
+}
+
+# Wait until file $1 has a line matching $2; print the first match.
+wait_line() {
+    local deadline=$((SECONDS + WAIT_S))
+    while ! grep -m1 -E "$2" "$1" 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || fail "no line /$2/ in $1"
+        sleep 0.02
+    done
+}
+
+# Start a C node; sets C_ADDR (with /p2p) and C_PID.
+start_c_node() { # name [extra args]
+    local name=$1
+    shift
+    "$IGORD" node --listen /ip4/127.0.0.1/tcp/0 --data-dir "$tmp/$name" \
+        --test-echo "$@" >"$tmp/$name.log" 2>&1 &
+    C_PID=$!
+    pids+=("$C_PID")
+    C_ADDR=$(wait_line "$tmp/$name.log" "listening on " |
+        sed -E 's/.*listening on ([^ ]+).*/\1/')
+}
+
+# Start a js-libp2p listener; sets JS_ADDR and JS_PID.
+start_js() {
+    need_js
+    node "$INTEROP_DIR/peer.mjs" listen </dev/null >"$tmp/js.log" 2>&1 &
+    JS_PID=$!
+    pids+=("$JS_PID")
+    JS_ADDR=$(wait_line "$tmp/js.log" "^LISTEN " | sed -E 's/^LISTEN //')
+}
+
+js_dial() { # addr args...
+    need_js
+    timeout "$WAIT_S" node "$INTEROP_DIR/peer.mjs" dial "$@" \
+        >"$tmp/jsdial.out" 2>&1 || fail "js dial $* failed"
+    cat "$tmp/jsdial.out"
+}
+
+# A valid peer ID that belongs to nobody here.
+other_peer() {
+    "$IGORD" id --data-dir "$tmp/other"
+}
+
+# Replace the /p2p/<id> of $1 with $2.
+with_peer() {
+    echo "${1%/p2p/*}/p2p/$2"
+}
+
+expect_in() { # file regex what
+    grep -qE "$2" "$1" || fail "$3: no /$2/ in $1"
+}
+
+# ---- the cases ----
+
+case_c_ping_js() {
+    start_js
+    "$IGORD" ping --count 3 --interval 20ms "$JS_ADDR" >"$tmp/ping.out" 2>&1 ||
+        fail "igord ping exited non-zero"
+    [ "$(grep -c '^PONG from 12D3KooW.* time=[0-9.]* ms$' "$tmp/ping.out")" = 3 ] ||
+        fail "expected 3 PONG lines"
+    expect_in "$tmp/ping.out" "3 pings, 3 received, 0% loss" "summary"
+}
+
+case_js_ping_c() {
+    start_c_node c
+    js_dial "$C_ADDR" --ping 3 >"$tmp/js.out"
+    [ "$(grep -c '^OK ping' "$tmp/js.out")" = 3 ] || fail "expected 3 pings"
+    expect_in "$tmp/js.out" "muxer /yamux/1.0.0" "muxer"
+}
+
+case_c_identify_js() {
+    start_js
+    local js_port=${JS_ADDR#*/tcp/}
+    js_port=${js_port%%/*}
+    "$CLIENT" "$JS_ADDR" --identify >"$tmp/id.out" 2>&1 ||
+        fail "client failed"
+    expect_in "$tmp/id.out" "^agent: js-libp2p/3\.3\.11" "agentVersion"
+    expect_in "$tmp/id.out" "^protocol-version: ipfs/0\.1\.0$" "protocolVersion"
+    expect_in "$tmp/id.out" "^pubkey: yes$" "publicKey"
+    expect_in "$tmp/id.out" "^protocol: /ipfs/ping/1\.0\.0$" "protocols"
+    expect_in "$tmp/id.out" "^protocol: /ipfs/id/1\.0\.0$" "protocols"
+    expect_in "$tmp/id.out" "^protocol: /igor/test-echo/1\.0\.0$" "protocols"
+    expect_in "$tmp/id.out" "^listen: /ip4/127\.0\.0\.1/tcp/$js_port$" "listenAddrs"
+    expect_in "$tmp/id.out" "^observed: /ip4/127\.0\.0\.1/tcp/[0-9]+(/p2p/12D3KooW[1-9A-HJ-NP-Za-km-z]+)?$" "observedAddr"
+    expect_in "$tmp/id.out" "early-muxer=1" "muxer inside noise"
+    # And js identified us on the same connection.
+    wait_line "$tmp/js.log" '^IDENTIFY .*"agentVersion":"igord/0\.1\.0"' >/dev/null
+    expect_in "$tmp/js.log" '"protocolVersion":"ipfs/0\.1\.0"' "our protocolVersion"
+    expect_in "$tmp/js.log" '"publicKey":true' "our publicKey"
+    expect_in "$tmp/js.log" '"protocols":\[[^]]*"/ipfs/ping/1\.0\.0"' "our protocols"
+}
+
+case_js_identify_c() {
+    start_c_node c
+    local port=${C_ADDR#*/tcp/} id=${C_ADDR##*/p2p/}
+    port=${port%%/*}
+    js_dial "$C_ADDR" --identify >"$tmp/js.out"
+    expect_in "$tmp/js.out" "\"peerId\":\"$id\"" "peerId"
+    expect_in "$tmp/js.out" '"agentVersion":"igord/0\.1\.0"' "agentVersion"
+    expect_in "$tmp/js.out" '"protocolVersion":"ipfs/0\.1\.0"' "protocolVersion"
+    expect_in "$tmp/js.out" '"publicKey":true' "publicKey"
+    expect_in "$tmp/js.out" '"/ipfs/ping/1\.0\.0"' "protocols"
+    expect_in "$tmp/js.out" '"/ipfs/id/1\.0\.0"' "protocols"
+    expect_in "$tmp/js.out" '"/igor/test-echo/1\.0\.0"' "protocols"
+    expect_in "$tmp/js.out" "\"listenAddrs\":\\[\"/ip4/127\\.0\\.0\\.1/tcp/$port\"" "listenAddrs"
+    expect_in "$tmp/js.out" '"observedAddr":"/ip4/127\.0\.0\.1/tcp/[0-9]+"' "observedAddr"
+    # And we identified js.
+    wait_line "$tmp/c.log" 'identified: agent "js-libp2p/3\.3\.11' >/dev/null
+}
+
+case_c_echo_js() {
+    start_js
+    "$CLIENT" "$JS_ADDR" --echo 1048576 >"$tmp/echo1.out" 2>&1 ||
+        fail "1 MiB echo failed"
+    expect_in "$tmp/echo1.out" "^echo: 1 x 1048576 bytes ok" "1 MiB echo"
+    "$CLIENT" "$JS_ADDR" --echo 65536 --streams 50 >"$tmp/echo50.out" 2>&1 ||
+        fail "50-stream echo failed"
+    expect_in "$tmp/echo50.out" "^echo: 50 x 65536 bytes ok" "50 streams"
+}
+
+case_js_echo_c() {
+    start_c_node c
+    js_dial "$C_ADDR" --echo 1048576 >"$tmp/js1.out"
+    expect_in "$tmp/js1.out" "^OK echo 1 x 1048576 bytes" "1 MiB echo"
+    js_dial "$C_ADDR" --echo 65536 --streams 50 >"$tmp/js50.out"
+    expect_in "$tmp/js50.out" "^OK echo 50 x 65536 bytes" "50 streams"
+}
+
+case_c_wrong_peer_js() {
+    start_js
+    local bad
+    bad=$(with_peer "$JS_ADDR" "$(other_peer)")
+    if "$IGORD" ping --count 1 "$bad" >"$tmp/ping.out" 2>&1; then
+        fail "a dial expecting another peer ID succeeded"
+    fi
+    expect_in "$tmp/ping.out" "ping failed: .*(peer|PEERID)" "refusal reason"
+    grep -q "^PONG" "$tmp/ping.out" && fail "got a PONG from the wrong peer"
+    return 0
+}
+
+case_js_wrong_peer_c() {
+    start_c_node c
+    local bad
+    bad=$(with_peer "$C_ADDR" "$(other_peer)")
+    js_dial "$bad" --expect-fail >"$tmp/js.out"
+    expect_in "$tmp/js.out" "^OK dial refused" "refusal"
+}
+
+case_cc_ping() {
+    start_c_node a
+    "$IGORD" ping --count 3 --interval 20ms "$C_ADDR" >"$tmp/ping.out" 2>&1 ||
+        fail "igord ping exited non-zero"
+    [ "$(grep -c '^PONG from' "$tmp/ping.out")" = 3 ] || fail "expected 3 PONGs"
+}
+
+case_cc_identify() {
+    start_c_node a
+    local port=${C_ADDR#*/tcp/}
+    port=${port%%/*}
+    "$CLIENT" "$C_ADDR" --identify >"$tmp/id.out" 2>&1 || fail "client failed"
+    expect_in "$tmp/id.out" "^agent: igord/0\.1\.0$" "agentVersion"
+    expect_in "$tmp/id.out" "^protocol-version: ipfs/0\.1\.0$" "protocolVersion"
+    expect_in "$tmp/id.out" "^protocol: /igor/test-echo/1\.0\.0$" "protocols"
+    expect_in "$tmp/id.out" "^listen: /ip4/127\.0\.0\.1/tcp/$port$" "listenAddrs"
+    expect_in "$tmp/id.out" "^observed: /ip4/127\.0\.0\.1/tcp/[0-9]+$" "observedAddr"
+    wait_line "$tmp/a.log" 'identified: agent "igord/0\.1\.0"' >/dev/null
+}
+
+case_cc_echo() {
+    start_c_node a
+    "$CLIENT" "$C_ADDR" --echo 1048576 >"$tmp/e1.out" 2>&1 || fail "1 MiB echo"
+    expect_in "$tmp/e1.out" "^echo: 1 x 1048576 bytes ok" "1 MiB echo"
+    "$CLIENT" "$C_ADDR" --echo 65536 --streams 50 >"$tmp/e50.out" 2>&1 ||
+        fail "50-stream echo"
+    expect_in "$tmp/e50.out" "^echo: 50 x 65536 bytes ok" "50 streams"
+}
+
+case_cc_wrong_peer() {
+    start_c_node a
+    local bad
+    bad=$(with_peer "$C_ADDR" "$(other_peer)")
+    if "$IGORD" ping --count 1 "$bad" >"$tmp/ping.out" 2>&1; then
+        fail "a dial expecting another peer ID succeeded"
+    fi
+    expect_in "$tmp/ping.out" "ping failed" "refusal reason"
+    # The listener saw the dialer hang up during the handshake.
+    wait_line "$tmp/a.log" "connection to .* (closed|failed)" >/dev/null
+}
+
+# Two C nodes: one dials the other at start (--dial), both log it.
+case_cc_node_dial() {
+    start_c_node a
+    local a_id=${C_ADDR##*/p2p/}
+    start_c_node b --dial "$C_ADDR"
+    wait_line "$tmp/b.log" "connected to $a_id .*outbound" >/dev/null
+    wait_line "$tmp/a.log" "connected to .*inbound" >/dev/null
+    wait_line "$tmp/b.log" 'identified: agent "igord/0\.1\.0"' >/dev/null
+}
+
+# The key is made once (0600), kept across restarts, and SIGTERM stops
+# the node cleanly.
+case_node_key_and_signal() {
+    local id1 id2 mode
+    id1=$("$IGORD" id --data-dir "$tmp/k")
+    [[ $id1 == 12D3KooW* ]] || fail "igord id printed '$id1'"
+    mode=$(stat -c %a "$tmp/k/node.key")
+    [ "$mode" = 600 ] || fail "node.key has mode $mode"
+    start_c_node k
+    [ "${C_ADDR##*/p2p/}" = "$id1" ] || fail "node did not reuse its key"
+    kill -TERM "$C_PID"
+    local rc=0
+    wait "$C_PID" || rc=$?
+    [ $rc = 0 ] || fail "node exited $rc on SIGTERM"
+    expect_in "$tmp/k.log" "shutting down" "shutdown line"
+    id2=$("$IGORD" id --data-dir "$tmp/k")
+    [ "$id1" = "$id2" ] || fail "peer ID changed: $id1 then $id2"
+}
+
+# A peer that speaks garbage after the handshake starts is dropped with
+# a logged reason, and the node keeps serving others.
+case_hostile_peer() {
+    start_c_node a
+    local port=${C_ADDR#*/tcp/}
+    port=${port%%/*}
+    exec 3<>"/dev/tcp/127.0.0.1/$port"
+    printf '\x13/multistream/1.0.0\n\x07/noise\n\x00\x07garbage' >&3
+    wait_line "$tmp/a.log" "connection to .* failed: noise" >/dev/null
+    exec 3>&-
+    "$IGORD" ping --count 1 "$C_ADDR" >"$tmp/ping.out" 2>&1 ||
+        fail "node stopped serving after a hostile peer"
+}
+
+declare -F "case_$CASE" >/dev/null || fail "unknown case"
+"case_$CASE"
+echo "ok [$CASE]"
