@@ -111,6 +111,36 @@ TEST(ms_leaves_following_bytes_unconsumed)
     ASSERT_STR_EQ(ig_ms_selected(&r), "/noise");
 }
 
+TEST(ms_initiator_leaves_pipelined_data)
+{
+    const char *mine[] = { "/ipfs/ping/1.0.0" };
+    const uint8_t in[] = "\x13/multistream/1.0.0\n\x11/ipfs/ping/1.0.0\nPONG";
+    struct ig_ms i;
+    size_t used;
+
+    ASSERT_OK(ig_ms_init_initiator(&i, mine, 1));
+    ASSERT_OK(ig_ms_input(&i, in, sizeof(in) - 1, &used, NULL, 0));
+    ASSERT_EQ(used, sizeof(in) - 1 - 4);
+    ASSERT_STR_EQ(ig_ms_selected(&i), "/ipfs/ping/1.0.0");
+    /* Once done, further input is not consumed at all. */
+    ASSERT_OK(ig_ms_input(&i, in + used, 4, &used, NULL, 0));
+    ASSERT_EQ(used, 0);
+}
+
+TEST(ms_initiator_rejects_unexpected_answer)
+{
+    const char *mine[] = { "/noise" };
+    const uint8_t in[] = "\x13/multistream/1.0.0\n\x05/tls\n";
+    struct ig_ms i;
+    size_t used;
+    char err[128];
+
+    ASSERT_OK(ig_ms_init_initiator(&i, mine, 1));
+    ASSERT_EQ(ig_ms_input(&i, in, sizeof(in) - 1, &used, err, sizeof(err)),
+              IG_EMULTISTREAM);
+    ASSERT_STR_CONTAINS(err, "unexpected");
+}
+
 static int feed_responder(const uint8_t *in,
                           size_t len,
                           char *err,
