@@ -13,22 +13,6 @@
 #include "util/err.h"
 #include "wasm/instr.h"
 
-enum {
-    SEC_CUSTOM = 0,
-    SEC_TYPE = 1,
-    SEC_IMPORT = 2,
-    SEC_FUNCTION = 3,
-    SEC_TABLE = 4,
-    SEC_MEMORY = 5,
-    SEC_GLOBAL = 6,
-    SEC_EXPORT = 7,
-    SEC_START = 8,
-    SEC_ELEMENT = 9,
-    SEC_CODE = 10,
-    SEC_DATA = 11,
-    SEC_DATACOUNT = 12,
-};
-
 /* Position of each known section id in the required order: data count
  * sits between element and code although its id is the highest. */
 static const uint8_t section_rank[13] = { 0, 1, 2, 3,  4,  5, 6,
@@ -45,6 +29,9 @@ struct dec {
 };
 
 /* ------------------------------------------------------------- messages */
+
+static void vformat(char *buf, size_t len, const char *fmt, va_list ap)
+  __attribute__((format(printf, 3, 0)));
 
 static void vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
@@ -775,29 +762,29 @@ static int sec_custom(struct dec *x)
 static int decode_section(struct dec *x, uint8_t id)
 {
     switch (id) {
-        case SEC_CUSTOM:
+        case IG_WASM_SEC_CUSTOM:
             return sec_custom(x);
-        case SEC_TYPE:
+        case IG_WASM_SEC_TYPE:
             return sec_type(x);
-        case SEC_IMPORT:
+        case IG_WASM_SEC_IMPORT:
             return sec_import(x);
-        case SEC_FUNCTION:
+        case IG_WASM_SEC_FUNCTION:
             return sec_function(x);
-        case SEC_TABLE:
+        case IG_WASM_SEC_TABLE:
             return sec_table(x);
-        case SEC_MEMORY:
+        case IG_WASM_SEC_MEMORY:
             return sec_memory(x);
-        case SEC_GLOBAL:
+        case IG_WASM_SEC_GLOBAL:
             return sec_global(x);
-        case SEC_EXPORT:
+        case IG_WASM_SEC_EXPORT:
             return sec_export(x);
-        case SEC_START:
+        case IG_WASM_SEC_START:
             return sec_start(x);
-        case SEC_ELEMENT:
+        case IG_WASM_SEC_ELEMENT:
             return sec_element(x);
-        case SEC_CODE:
+        case IG_WASM_SEC_CODE:
             return sec_code(x);
-        case SEC_DATA:
+        case IG_WASM_SEC_DATA:
             return sec_data(x);
         default:
             return sec_datacount(x);
@@ -812,11 +799,11 @@ static int next_section(struct dec *x, unsigned *last_rank)
     uint32_t size;
 
     TRY_READ(x, ig_wasm__read_u8(&x->r, &id));
-    if (id > SEC_DATACOUNT) {
+    if (id > IG_WASM_SEC_DATACOUNT) {
         x->r.p--;
         return fail(x, IG_EWASM_MALFORMED, "malformed section id %u", id);
     }
-    if (id != SEC_CUSTOM) {
+    if (id != IG_WASM_SEC_CUSTOM) {
         if (section_rank[id] <= *last_rank) {
             x->r.p--;
             return fail(x,
@@ -834,6 +821,7 @@ static int next_section(struct dec *x, unsigned *last_rank)
                     "length out of bounds: section of %u bytes",
                     size);
     x->r.end = x->r.p + size;
+    x->m->section_offset[id] = (uint32_t)ig_wasm__reader_off(&x->r);
     IG_WASM_TRY(decode_section(x, id));
     if (x->r.p != x->r.end)
         return fail(x, IG_EWASM_MALFORMED, "section size mismatch");

@@ -11,6 +11,23 @@
 #include "wasm/module.h"
 #include "wasm/reader.h"
 
+/* Section ids of the binary format. */
+enum ig_wasm_section {
+    IG_WASM_SEC_CUSTOM = 0,
+    IG_WASM_SEC_TYPE = 1,
+    IG_WASM_SEC_IMPORT = 2,
+    IG_WASM_SEC_FUNCTION = 3,
+    IG_WASM_SEC_TABLE = 4,
+    IG_WASM_SEC_MEMORY = 5,
+    IG_WASM_SEC_GLOBAL = 6,
+    IG_WASM_SEC_EXPORT = 7,
+    IG_WASM_SEC_START = 8,
+    IG_WASM_SEC_ELEMENT = 9,
+    IG_WASM_SEC_CODE = 10,
+    IG_WASM_SEC_DATA = 11,
+    IG_WASM_SEC_DATACOUNT = 12,
+};
+
 /*
  * Where findings go while a module loads. A malformed binary wins over an
  * invalid one (the spec decodes before it validates), so an invalidity

@@ -154,6 +154,10 @@ struct ig_wasm_module {
      * element segments, exports and global initialisers. One bit each. */
     uint8_t *declared_funcs;
 
+    /* Offset of each section's contents in bytes, by section id (0 when
+     * absent), so that later checks can say where they looked. */
+    uint32_t section_offset[13];
+
     /* Storage behind the pointers above, owned by the module: import and
      * export names, and the expanded local types of all functions. */
     char *strbuf;

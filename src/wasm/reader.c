@@ -84,23 +84,17 @@ static int read_leb(struct ig_wasm_reader *r,
     return 0;
 }
 
-int ig_wasm__read_u32(struct ig_wasm_reader *r, uint32_t *out)
+int ig_wasm__read_u32_slow(struct ig_wasm_reader *r, uint32_t *out)
 {
     uint64_t v;
-    int rc;
+    int rc = read_leb(r, 32, 0, &v);
 
-    /* Most integers are a single byte: skip the general loop for them. */
-    if (r->p < r->end && !(*r->p & 0x80)) {
-        *out = *r->p++;
-        return 0;
-    }
-    rc = read_leb(r, 32, 0, &v);
     if (rc == 0)
         *out = (uint32_t)v;
     return rc;
 }
 
-int ig_wasm__read_s32(struct ig_wasm_reader *r, int32_t *out)
+int ig_wasm__read_s32_slow(struct ig_wasm_reader *r, int32_t *out)
 {
     uint64_t v;
     int rc = read_leb(r, 32, 1, &v);

@@ -49,8 +49,33 @@ static inline size_t ig_wasm__reader_off(const struct ig_wasm_reader *r)
 int ig_wasm__reader_fail(struct ig_wasm_reader *r, const char *why);
 
 int ig_wasm__read_u8(struct ig_wasm_reader *r, uint8_t *out);
-int ig_wasm__read_u32(struct ig_wasm_reader *r, uint32_t *out);
-int ig_wasm__read_s32(struct ig_wasm_reader *r, int32_t *out);
+
+/* The general cases of the readers below, for integers of more than one
+ * byte or at the end of input. */
+int ig_wasm__read_u32_slow(struct ig_wasm_reader *r, uint32_t *out);
+int ig_wasm__read_s32_slow(struct ig_wasm_reader *r, int32_t *out);
+
+/* Most integers in a module fit one byte, so that case is inline. */
+static inline int ig_wasm__read_u32(struct ig_wasm_reader *r, uint32_t *out)
+{
+    if (r->p < r->end && !(*r->p & 0x80)) {
+        *out = *r->p++;
+        return 0;
+    }
+    return ig_wasm__read_u32_slow(r, out);
+}
+
+static inline int ig_wasm__read_s32(struct ig_wasm_reader *r, int32_t *out)
+{
+    if (r->p < r->end && !(*r->p & 0x80)) {
+        uint8_t b = *r->p++;
+
+        *out = (b & 0x40) ? (int32_t)b - 0x80 : (int32_t)b;
+        return 0;
+    }
+    return ig_wasm__read_s32_slow(r, out);
+}
+
 int ig_wasm__read_s33(struct ig_wasm_reader *r, int64_t *out);
 int ig_wasm__read_s64(struct ig_wasm_reader *r, int64_t *out);
 

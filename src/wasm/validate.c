@@ -122,24 +122,28 @@ static int grow(void **p,
     return 0;
 }
 
-static int push(struct val *v, uint8_t t)
+static int push_grow(struct val *v, uint8_t t)
 {
-    if (v->nvals == v->capvals) {
-        int rc = grow((void **)&v->vals,
-                      &v->capvals,
-                      v->nvals + 1,
-                      1,
-                      IG_WASM_MAX_OPERANDS);
+    int rc = grow(
+      (void **)&v->vals, &v->capvals, v->nvals + 1, 1, IG_WASM_MAX_OPERANDS);
 
-        if (rc == IG_EWASM_LIMIT)
-            return ig_wasm__diag_fail(v->d,
-                                      rc,
-                                      v->at,
-                                      "operand stack deeper than %u",
-                                      IG_WASM_MAX_OPERANDS);
-        if (rc)
-            return rc;
-    }
+    if (rc == IG_EWASM_LIMIT)
+        return ig_wasm__diag_fail(v->d,
+                                  rc,
+                                  v->at,
+                                  "operand stack deeper than %u",
+                                  IG_WASM_MAX_OPERANDS);
+    if (rc)
+        return rc;
+    v->vals[v->nvals++] = t;
+    v->max_height = v->nvals;
+    return 0;
+}
+
+static inline int push(struct val *v, uint8_t t)
+{
+    if (v->nvals == v->capvals)
+        return push_grow(v, t);
     v->vals[v->nvals++] = t;
     if (v->nvals > v->max_height)
         v->max_height = v->nvals;
@@ -155,9 +159,8 @@ static int push_n(struct val *v, const uint8_t *types, uint32_t n)
     return 0;
 }
 
-/* Pop one operand that must have type expect (T_ANY: any type); *got
- * receives it (T_ANY when popped from unreachable code). */
-static int pop(struct val *v, uint8_t expect, uint8_t *got)
+/* The cases of pop() off its fast path: an empty frame, a mismatch. */
+static int pop_slow(struct val *v, uint8_t expect, uint8_t *got)
 {
     struct ctl *c = &v->ctls[v->nctls - 1];
     uint8_t t;
@@ -177,6 +180,24 @@ static int pop(struct val *v, uint8_t expect, uint8_t *got)
     if (got)
         *got = t;
     return 0;
+}
+
+/* Pop one operand that must have type expect (T_ANY: any type); *got
+ * receives it (T_ANY when popped from unreachable code). */
+static inline int pop(struct val *v, uint8_t expect, uint8_t *got)
+{
+    uint8_t t;
+
+    if (v->nvals > v->ctls[v->nctls - 1].height) {
+        t = v->vals[v->nvals - 1];
+        if (t == expect || expect == T_ANY || t == T_ANY) {
+            v->nvals--;
+            if (got)
+                *got = t;
+            return 0;
+        }
+    }
+    return pop_slow(v, expect, got);
 }
 
 static int pop_n(struct val *v, const uint8_t *types, uint32_t n)
@@ -569,50 +590,121 @@ static int pop3_i32(struct val *v)
 
 /* ------------------------------------------------------------- numerics */
 
-/* Operand and result types of the plain numeric opcodes, as ranges of
- * consecutive opcodes with one signature. */
+/* Operand and result types of the plain numeric opcodes: each names one
+ * of a few signatures, so the check is two table lookups. */
+enum num_sig {
+    S_NONE,
+    S_I32_I32,
+    S_I32I32_I32,
+    S_I64_I32,
+    S_I64I64_I32,
+    S_F32F32_I32,
+    S_F64F64_I32,
+    S_I64_I64,
+    S_I64I64_I64,
+    S_F32_F32,
+    S_F32F32_F32,
+    S_F64_F64,
+    S_F64F64_F64,
+    S_F32_I32,
+    S_F64_I32,
+    S_I32_I64,
+    S_F32_I64,
+    S_F64_I64,
+    S_I32_F32,
+    S_I64_F32,
+    S_F64_F32,
+    S_I32_F64,
+    S_I64_F64,
+    S_F32_F64,
+};
+
 static const struct {
-    uint8_t lo, hi, a, b, r; /* b is 0 for unary operators */
-} num_ops[] = {
-    { 0x45, 0x45, I32, 0, I32 },   { 0x46, 0x4f, I32, I32, I32 },
-    { 0x50, 0x50, I64, 0, I32 },   { 0x51, 0x5a, I64, I64, I32 },
-    { 0x5b, 0x60, F32, F32, I32 }, { 0x61, 0x66, F64, F64, I32 },
-    { 0x67, 0x69, I32, 0, I32 },   { 0x6a, 0x78, I32, I32, I32 },
-    { 0x79, 0x7b, I64, 0, I64 },   { 0x7c, 0x8a, I64, I64, I64 },
-    { 0x8b, 0x91, F32, 0, F32 },   { 0x92, 0x98, F32, F32, F32 },
-    { 0x99, 0x9f, F64, 0, F64 },   { 0xa0, 0xa6, F64, F64, F64 },
-    { 0xa7, 0xa7, I64, 0, I32 },   { 0xa8, 0xa9, F32, 0, I32 },
-    { 0xaa, 0xab, F64, 0, I32 },   { 0xac, 0xad, I32, 0, I64 },
-    { 0xae, 0xaf, F32, 0, I64 },   { 0xb0, 0xb1, F64, 0, I64 },
-    { 0xb2, 0xb3, I32, 0, F32 },   { 0xb4, 0xb5, I64, 0, F32 },
-    { 0xb6, 0xb6, F64, 0, F32 },   { 0xb7, 0xb8, I32, 0, F64 },
-    { 0xb9, 0xba, I64, 0, F64 },   { 0xbb, 0xbb, F32, 0, F64 },
-    { 0xbc, 0xbc, F32, 0, I32 },   { 0xbd, 0xbd, F64, 0, I64 },
-    { 0xbe, 0xbe, I32, 0, F32 },   { 0xbf, 0xbf, I64, 0, F64 },
-    { 0xc0, 0xc1, I32, 0, I32 },   { 0xc2, 0xc4, I64, 0, I64 },
+    uint8_t a, b, r; /* b is 0 for unary operators */
+} num_sigs[] = {
+    [S_NONE] = { 0, 0, 0 },
+    [S_I32_I32] = { I32, 0, I32 },
+    [S_I32I32_I32] = { I32, I32, I32 },
+    [S_I64_I32] = { I64, 0, I32 },
+    [S_I64I64_I32] = { I64, I64, I32 },
+    [S_F32F32_I32] = { F32, F32, I32 },
+    [S_F64F64_I32] = { F64, F64, I32 },
+    [S_I64_I64] = { I64, 0, I64 },
+    [S_I64I64_I64] = { I64, I64, I64 },
+    [S_F32_F32] = { F32, 0, F32 },
+    [S_F32F32_F32] = { F32, F32, F32 },
+    [S_F64_F64] = { F64, 0, F64 },
+    [S_F64F64_F64] = { F64, F64, F64 },
+    [S_F32_I32] = { F32, 0, I32 },
+    [S_F64_I32] = { F64, 0, I32 },
+    [S_I32_I64] = { I32, 0, I64 },
+    [S_F32_I64] = { F32, 0, I64 },
+    [S_F64_I64] = { F64, 0, I64 },
+    [S_I32_F32] = { I32, 0, F32 },
+    [S_I64_F32] = { I64, 0, F32 },
+    [S_F64_F32] = { F64, 0, F32 },
+    [S_I32_F64] = { I32, 0, F64 },
+    [S_I64_F64] = { I64, 0, F64 },
+    [S_F32_F64] = { F32, 0, F64 },
+};
+
+/* The signature of every plain numeric opcode, S_NONE for the others. */
+static const uint8_t num_sig_of[256] = {
+    [0x45] = S_I32_I32,    [0x46] = S_I32I32_I32, [0x47] = S_I32I32_I32,
+    [0x48] = S_I32I32_I32, [0x49] = S_I32I32_I32, [0x4a] = S_I32I32_I32,
+    [0x4b] = S_I32I32_I32, [0x4c] = S_I32I32_I32, [0x4d] = S_I32I32_I32,
+    [0x4e] = S_I32I32_I32, [0x4f] = S_I32I32_I32, [0x50] = S_I64_I32,
+    [0x51] = S_I64I64_I32, [0x52] = S_I64I64_I32, [0x53] = S_I64I64_I32,
+    [0x54] = S_I64I64_I32, [0x55] = S_I64I64_I32, [0x56] = S_I64I64_I32,
+    [0x57] = S_I64I64_I32, [0x58] = S_I64I64_I32, [0x59] = S_I64I64_I32,
+    [0x5a] = S_I64I64_I32, [0x5b] = S_F32F32_I32, [0x5c] = S_F32F32_I32,
+    [0x5d] = S_F32F32_I32, [0x5e] = S_F32F32_I32, [0x5f] = S_F32F32_I32,
+    [0x60] = S_F32F32_I32, [0x61] = S_F64F64_I32, [0x62] = S_F64F64_I32,
+    [0x63] = S_F64F64_I32, [0x64] = S_F64F64_I32, [0x65] = S_F64F64_I32,
+    [0x66] = S_F64F64_I32, [0x67] = S_I32_I32,    [0x68] = S_I32_I32,
+    [0x69] = S_I32_I32,    [0x6a] = S_I32I32_I32, [0x6b] = S_I32I32_I32,
+    [0x6c] = S_I32I32_I32, [0x6d] = S_I32I32_I32, [0x6e] = S_I32I32_I32,
+    [0x6f] = S_I32I32_I32, [0x70] = S_I32I32_I32, [0x71] = S_I32I32_I32,
+    [0x72] = S_I32I32_I32, [0x73] = S_I32I32_I32, [0x74] = S_I32I32_I32,
+    [0x75] = S_I32I32_I32, [0x76] = S_I32I32_I32, [0x77] = S_I32I32_I32,
+    [0x78] = S_I32I32_I32, [0x79] = S_I64_I64,    [0x7a] = S_I64_I64,
+    [0x7b] = S_I64_I64,    [0x7c] = S_I64I64_I64, [0x7d] = S_I64I64_I64,
+    [0x7e] = S_I64I64_I64, [0x7f] = S_I64I64_I64, [0x80] = S_I64I64_I64,
+    [0x81] = S_I64I64_I64, [0x82] = S_I64I64_I64, [0x83] = S_I64I64_I64,
+    [0x84] = S_I64I64_I64, [0x85] = S_I64I64_I64, [0x86] = S_I64I64_I64,
+    [0x87] = S_I64I64_I64, [0x88] = S_I64I64_I64, [0x89] = S_I64I64_I64,
+    [0x8a] = S_I64I64_I64, [0x8b] = S_F32_F32,    [0x8c] = S_F32_F32,
+    [0x8d] = S_F32_F32,    [0x8e] = S_F32_F32,    [0x8f] = S_F32_F32,
+    [0x90] = S_F32_F32,    [0x91] = S_F32_F32,    [0x92] = S_F32F32_F32,
+    [0x93] = S_F32F32_F32, [0x94] = S_F32F32_F32, [0x95] = S_F32F32_F32,
+    [0x96] = S_F32F32_F32, [0x97] = S_F32F32_F32, [0x98] = S_F32F32_F32,
+    [0x99] = S_F64_F64,    [0x9a] = S_F64_F64,    [0x9b] = S_F64_F64,
+    [0x9c] = S_F64_F64,    [0x9d] = S_F64_F64,    [0x9e] = S_F64_F64,
+    [0x9f] = S_F64_F64,    [0xa0] = S_F64F64_F64, [0xa1] = S_F64F64_F64,
+    [0xa2] = S_F64F64_F64, [0xa3] = S_F64F64_F64, [0xa4] = S_F64F64_F64,
+    [0xa5] = S_F64F64_F64, [0xa6] = S_F64F64_F64, [0xa7] = S_I64_I32,
+    [0xa8] = S_F32_I32,    [0xa9] = S_F32_I32,    [0xaa] = S_F64_I32,
+    [0xab] = S_F64_I32,    [0xac] = S_I32_I64,    [0xad] = S_I32_I64,
+    [0xae] = S_F32_I64,    [0xaf] = S_F32_I64,    [0xb0] = S_F64_I64,
+    [0xb1] = S_F64_I64,    [0xb2] = S_I32_F32,    [0xb3] = S_I32_F32,
+    [0xb4] = S_I64_F32,    [0xb5] = S_I64_F32,    [0xb6] = S_F64_F32,
+    [0xb7] = S_I32_F64,    [0xb8] = S_I32_F64,    [0xb9] = S_I64_F64,
+    [0xba] = S_I64_F64,    [0xbb] = S_F32_F64,    [0xbc] = S_F32_I32,
+    [0xbd] = S_F64_I64,    [0xbe] = S_I32_F32,    [0xbf] = S_I64_F64,
+    [0xc0] = S_I32_I32,    [0xc1] = S_I32_I32,    [0xc2] = S_I64_I64,
+    [0xc3] = S_I64_I64,    [0xc4] = S_I64_I64,
 };
 
 static int op_numeric(struct val *v, uint8_t op)
 {
-    size_t lo = 0, hi = sizeof num_ops / sizeof num_ops[0];
+    uint8_t s = num_sig_of[op];
 
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-
-        if (op > num_ops[mid].hi) {
-            lo = mid + 1;
-        }
-        else if (op < num_ops[mid].lo) {
-            hi = mid;
-        }
-        else {
-            if (num_ops[mid].b)
-                IG_WASM_TRY(pop(v, num_ops[mid].b, NULL));
-            IG_WASM_TRY(pop(v, num_ops[mid].a, NULL));
-            return push(v, num_ops[mid].r);
-        }
-    }
-    return invalid(v, "illegal opcode 0x%02x", op);
+    if (s == S_NONE)
+        return invalid(v, "illegal opcode 0x%02x", op);
+    if (num_sigs[s].b)
+        IG_WASM_TRY(pop(v, num_sigs[s].b, NULL));
+    IG_WASM_TRY(pop(v, num_sigs[s].a, NULL));
+    return push(v, num_sigs[s].r);
 }
 
 /* ------------------------------------------------------------ references */
@@ -855,17 +947,18 @@ static int skip_instr(struct val *v, const struct ig_wasm_instr *in)
     }
 }
 
+/* A reader failure inside a body. */
+static int read_failed(struct val *v)
+{
+    if (v->r.why && strcmp(v->r.why, "unexpected end") == 0)
+        v->r.why = "unexpected end of section or function";
+    return malformed(v, v->r.why ? v->r.why : "malformed instruction");
+}
+
 static int read_one(struct val *v, struct ig_wasm_instr *in)
 {
-    int rc;
-
-    v->at = ig_wasm__reader_off(&v->r);
-    rc = ig_wasm__read_instr(&v->r, in);
-    if (rc) {
-        if (v->r.why && strcmp(v->r.why, "unexpected end") == 0)
-            v->r.why = "unexpected end of section or function";
-        return malformed(v, v->r.why ? v->r.why : "malformed instruction");
-    }
+    if (ig_wasm__read_instr(&v->r, in))
+        return read_failed(v);
     if (in->op == IG_OP_PREFIX_FC &&
         (in->sub == IG_OPFC_MEMORY_INIT || in->sub == IG_OPFC_DATA_DROP) &&
         !v->m->has_datacount && v->m->ndatas > 0) {
@@ -879,28 +972,94 @@ static int read_one(struct val *v, struct ig_wasm_instr *in)
     return 0;
 }
 
+/*
+ * The most frequent instructions (none of which opens or closes a block),
+ * read and checked with one dispatch instead of two: returns 1 when the
+ * instruction at r.p is not one of them.
+ */
+static int check_fast(struct val *v)
+{
+    struct ig_wasm_reader *r = &v->r;
+    struct ig_wasm_instr in;
+    int32_t c;
+
+    in.op = *r->p;
+    if (num_sig_of[in.op] != S_NONE) {
+        r->p++;
+        return op_numeric(v, in.op);
+    }
+    switch (in.op) {
+        case IG_OP_LOCAL_GET:
+        case IG_OP_LOCAL_SET:
+        case IG_OP_LOCAL_TEE:
+            r->p++;
+            return ig_wasm__read_u32(r, &in.a) ? read_failed(v)
+                                               : op_local(v, &in);
+        case IG_OP_I32_CONST:
+            r->p++;
+            return ig_wasm__read_s32(r, &c) ? read_failed(v) : push(v, I32);
+        case IG_OP_BR:
+        case IG_OP_BR_IF:
+            r->p++;
+            return ig_wasm__read_u32(r, &in.a) ? read_failed(v) : op_br(v, &in);
+        case IG_OP_CALL:
+            r->p++;
+            return ig_wasm__read_u32(r, &in.a) ? read_failed(v)
+                                               : op_call(v, &in);
+        default:
+            if (in.op < IG_OP_I32_LOAD || in.op > IG_OP_I64_STORE32)
+                return 1;
+            r->p++;
+            if (ig_wasm__read_u32(r, &in.a) || ig_wasm__read_u32(r, &in.b))
+                return read_failed(v);
+            return op_load_store(v, &in);
+    }
+}
+
+/* One instruction in checking mode; an invalidity switches *checking off
+ * and is not returned. */
+static int check_next(struct val *v, int *checking)
+{
+    struct ig_wasm_instr in;
+    int rc;
+
+    if (v->r.p >= v->r.end) {
+        v->r.why = "unexpected end";
+        return read_failed(v);
+    }
+    rc = check_fast(v);
+    if (rc == 1) {
+        IG_WASM_TRY(read_one(v, &in));
+        rc = check_instr(v, &in);
+        if (rc == IG_EWASM_INVALID) {
+            /* The failed instruction still opens or closes its block: no
+             * checked frame change happens before an invalidity is
+             * found. */
+            *checking = 0;
+            return skip_instr(v, &in);
+        }
+        return rc;
+    }
+    if (rc == IG_EWASM_INVALID) {
+        *checking = 0;
+        return 0;
+    }
+    return rc;
+}
+
 static int check_body(struct val *v)
 {
     struct ig_wasm_instr in;
-    int rc, checking = !v->d->invalid;
+    int checking = !v->d->invalid;
 
     while (v->nctls > 0) {
-        IG_WASM_TRY(read_one(v, &in));
+        v->at = ig_wasm__reader_off(&v->r);
         if (checking) {
-            rc = check_instr(v, &in);
-            if (rc == IG_EWASM_INVALID) {
-                /* The failed instruction still opens or closes its
-                 * block: no checked frame change happens before an
-                 * invalidity is found. */
-                checking = 0;
-                rc = skip_instr(v, &in);
-            }
-            if (rc)
-                return rc;
+            IG_WASM_TRY(check_next(v, &checking));
+            continue;
         }
-        else {
-            IG_WASM_TRY(skip_instr(v, &in));
-        }
+        IG_WASM_TRY(read_one(v, &in));
+        IG_WASM_TRY(skip_instr(v, &in));
     }
     if (v->r.p != v->r.end)
         return malformed(v,
@@ -948,67 +1107,75 @@ static int validate_bodies(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 
 /* ---------------------------------------------------------- the module */
 
-static int check_limits(struct ig_wasm_diag *d,
-                        const struct ig_wasm_limits *lim,
-                        uint32_t cap,
-                        const char *what)
+/* Module-level findings cite the section they come from. */
+static size_t sec_off(const struct ig_wasm_module *m, int id)
+{
+    return m->section_offset[id];
+}
+
+static void check_limits(struct ig_wasm_diag *d,
+                         size_t off,
+                         const struct ig_wasm_limits *lim,
+                         uint32_t cap,
+                         const char *what)
 {
     if (cap && (lim->min > cap || (lim->has_max && lim->max > cap)))
         ig_wasm__diag_invalid(d,
-                              0,
+                              off,
                               "memory size must be at most 65536 pages "
                               "(4GiB): %s",
                               what);
     else if (lim->has_max && lim->min > lim->max)
         ig_wasm__diag_invalid(d,
-                              0,
+                              off,
                               "size minimum must not be greater than "
                               "maximum: %s %u > %u",
                               what,
                               lim->min,
                               lim->max);
-    return 0;
 }
 
 /* The type of a constant expression, or T_ANY after recording why it is
  * not valid. Only imported immutable globals may be read (Wasm 2.0). */
 static uint8_t constexpr_type(const struct ig_wasm_module *m,
                               struct ig_wasm_diag *d,
+                              size_t off,
                               const struct ig_wasm_constexpr *ce)
 {
+    static const uint8_t num[4] = { I32, I64, F32, F64 };
+    const struct ig_wasm_globaltype *g;
+
     switch (ce->op) {
         case IG_OP_I32_CONST:
-            return I32;
         case IG_OP_I64_CONST:
-            return I64;
         case IG_OP_F32_CONST:
-            return F32;
         case IG_OP_F64_CONST:
-            return F64;
+            return num[ce->op - IG_OP_I32_CONST];
         case IG_OP_REF_NULL:
             return (uint8_t)ce->value;
         case IG_OP_REF_FUNC:
             if (ce->value >= m->nfuncs_total)
                 ig_wasm__diag_invalid(
-                  d, 0, "unknown function %u", (unsigned)ce->value);
+                  d, off, "unknown function %u", (unsigned)ce->value);
             return FUNCREF;
         case IG_OP_GLOBAL_GET:
             if (ce->value >= m->nglobal_imports) {
                 ig_wasm__diag_invalid(d,
-                                      0,
+                                      off,
                                       "unknown global %u (constant "
-                                      "expressions may read imported globals "
+                                      "expressions read imported globals "
                                       "only)",
                                       (unsigned)ce->value);
                 return T_ANY;
             }
-            if (m->global_types[ce->value].mutable_)
+            g = &m->global_types[ce->value];
+            if (g->mutable_)
                 ig_wasm__diag_invalid(d,
-                                      0,
+                                      off,
                                       "constant expression required: global "
                                       "%u is mutable",
                                       (unsigned)ce->value);
-            return m->global_types[ce->value].valtype;
+            return g->valtype;
         default: /* already recorded by the decoder */
             return T_ANY;
     }
@@ -1016,15 +1183,16 @@ static uint8_t constexpr_type(const struct ig_wasm_module *m,
 
 static void check_constexpr(const struct ig_wasm_module *m,
                             struct ig_wasm_diag *d,
+                            size_t off,
                             const struct ig_wasm_constexpr *ce,
                             uint8_t want,
                             const char *what)
 {
-    uint8_t t = constexpr_type(m, d, ce);
+    uint8_t t = constexpr_type(m, d, off, ce);
 
     if (t != T_ANY && t != want)
         ig_wasm__diag_invalid(d,
-                              0,
+                              off,
                               "type mismatch: %s is %s, must be %s",
                               what,
                               tname(t),
@@ -1059,24 +1227,50 @@ static int collect_declared(struct ig_wasm_module *m)
     return 0;
 }
 
-static void check_imports_and_types(struct ig_wasm_module *m,
-                                    struct ig_wasm_diag *d)
+/* Imported entities are described in the import section, defined ones in
+ * their own. */
+static size_t space_off(const struct ig_wasm_module *m,
+                        uint32_t i,
+                        uint32_t nimported,
+                        int id)
+{
+    return sec_off(m, i < nimported ? IG_WASM_SEC_IMPORT : id);
+}
+
+static void check_spaces(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 {
     uint32_t i;
 
     for (i = 0; i < m->nfuncs_total; i++)
         if (m->func_types[i] >= m->ntypes)
             ig_wasm__diag_invalid(
-              d, 0, "unknown type %u (function %u)", m->func_types[i], i);
+              d,
+              space_off(m, i, m->nfunc_imports, IG_WASM_SEC_FUNCTION),
+              "unknown type %u (function %u)",
+              m->func_types[i],
+              i);
     for (i = 0; i < m->ntables_total; i++)
-        check_limits(d, &m->tables[i].lim, 0, "table");
+        check_limits(d,
+                     space_off(m, i, m->ntable_imports, IG_WASM_SEC_TABLE),
+                     &m->tables[i].lim,
+                     0,
+                     "table");
     if (m->nmems_total > 1)
-        ig_wasm__diag_invalid(d, 0, "multiple memories: %u", m->nmems_total);
+        ig_wasm__diag_invalid(
+          d,
+          space_off(m, 1, m->nmem_imports, IG_WASM_SEC_MEMORY),
+          "multiple memories: %u",
+          m->nmems_total);
     for (i = 0; i < m->nmems_total; i++)
-        check_limits(d, &m->mems[i], IG_WASM_MAX_PAGES, "memory");
+        check_limits(d,
+                     space_off(m, i, m->nmem_imports, IG_WASM_SEC_MEMORY),
+                     &m->mems[i],
+                     IG_WASM_MAX_PAGES,
+                     "memory");
     for (i = 0; i < m->nglobals; i++)
         check_constexpr(m,
                         d,
+                        sec_off(m, IG_WASM_SEC_GLOBAL),
                         &m->globals[i].init,
                         m->globals[i].type.valtype,
                         "global initialiser");
@@ -1086,12 +1280,10 @@ static int export_cmp(const void *a, const void *b)
 {
     const struct ig_wasm_export *x = *(const struct ig_wasm_export *const *)a;
     const struct ig_wasm_export *y = *(const struct ig_wasm_export *const *)b;
-    int c;
 
     if (x->name_len != y->name_len)
         return x->name_len < y->name_len ? -1 : 1;
-    c = memcmp(x->name, y->name, x->name_len);
-    return c;
+    return memcmp(x->name, y->name, x->name_len);
 }
 
 /* Export names must be unique: sort pointers and compare neighbours. */
@@ -1110,8 +1302,10 @@ static int check_export_names(struct ig_wasm_module *m, struct ig_wasm_diag *d)
     qsort(sorted, m->nexports, sizeof *sorted, export_cmp);
     for (i = 1; i < m->nexports; i++)
         if (export_cmp(&sorted[i - 1], &sorted[i]) == 0)
-            ig_wasm__diag_invalid(
-              d, 0, "duplicate export name \"%s\"", sorted[i]->name);
+            ig_wasm__diag_invalid(d,
+                                  sec_off(m, IG_WASM_SEC_EXPORT),
+                                  "duplicate export name \"%s\"",
+                                  sorted[i]->name);
     free(sorted);
     return 0;
 }
@@ -1132,7 +1326,7 @@ static int check_exports(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 
         if (e->index >= count[e->kind])
             ig_wasm__diag_invalid(d,
-                                  0,
+                                  sec_off(m, IG_WASM_SEC_EXPORT),
                                   "unknown %s %u (export \"%s\")",
                                   kinds[e->kind],
                                   e->index,
@@ -1148,7 +1342,10 @@ static void check_start(const struct ig_wasm_module *m, struct ig_wasm_diag *d)
     if (!m->has_start)
         return;
     if (m->start >= m->nfuncs_total) {
-        ig_wasm__diag_invalid(d, 0, "unknown function %u (start)", m->start);
+        ig_wasm__diag_invalid(d,
+                              sec_off(m, IG_WASM_SEC_START),
+                              "unknown function %u (start)",
+                              m->start);
         return;
     }
     if (m->func_types[m->start] >= m->ntypes)
@@ -1156,42 +1353,39 @@ static void check_start(const struct ig_wasm_module *m, struct ig_wasm_diag *d)
     ft = &m->types[m->func_types[m->start]];
     if (ft->nparams || ft->nresults)
         ig_wasm__diag_invalid(d,
-                              0,
+                              sec_off(m, IG_WASM_SEC_START),
                               "start function %u must take and return "
                               "nothing",
                               m->start);
 }
 
-static void check_elems(const struct ig_wasm_module *m, struct ig_wasm_diag *d)
+static void check_elem_segment(const struct ig_wasm_module *m,
+                               struct ig_wasm_diag *d,
+                               uint32_t i)
 {
-    uint32_t i, k;
+    const struct ig_wasm_elem *e = &m->elems[i];
+    size_t off = sec_off(m, IG_WASM_SEC_ELEMENT);
+    uint32_t k;
 
-    for (i = 0; i < m->nelems; i++) {
-        const struct ig_wasm_elem *e = &m->elems[i];
-
-        if (e->mode == IG_WASM_SEG_ACTIVE) {
-            if (e->table >= m->ntables_total)
-                ig_wasm__diag_invalid(d,
-                                      0,
-                                      "unknown table %u (element "
-                                      "segment %u)",
-                                      e->table,
-                                      i);
-            else if (m->tables[e->table].elemtype != e->elemtype)
-                ig_wasm__diag_invalid(d,
-                                      0,
-                                      "type mismatch: element segment %u "
-                                      "does not fit its table",
-                                      i);
-            check_constexpr(m, d, &e->offset, I32, "element offset");
-        }
-        for (k = 0; k < e->count; k++)
-            check_constexpr(m, d, &e->items[k], e->elemtype, "element item");
+    if (e->mode == IG_WASM_SEG_ACTIVE) {
+        if (e->table >= m->ntables_total)
+            ig_wasm__diag_invalid(
+              d, off, "unknown table %u (element segment %u)", e->table, i);
+        else if (m->tables[e->table].elemtype != e->elemtype)
+            ig_wasm__diag_invalid(d,
+                                  off,
+                                  "type mismatch: element segment %u does "
+                                  "not fit its table",
+                                  i);
+        check_constexpr(m, d, off, &e->offset, I32, "element offset");
     }
+    for (k = 0; k < e->count; k++)
+        check_constexpr(m, d, off, &e->items[k], e->elemtype, "element item");
 }
 
 static void check_datas(const struct ig_wasm_module *m, struct ig_wasm_diag *d)
 {
+    size_t off = sec_off(m, IG_WASM_SEC_DATA);
     uint32_t i;
 
     for (i = 0; i < m->ndatas; i++) {
@@ -1200,23 +1394,22 @@ static void check_datas(const struct ig_wasm_module *m, struct ig_wasm_diag *d)
         if (s->mode != IG_WASM_SEG_ACTIVE)
             continue;
         if (s->memory >= m->nmems_total)
-            ig_wasm__diag_invalid(d,
-                                  0,
-                                  "unknown memory %u (data segment "
-                                  "%u)",
-                                  s->memory,
-                                  i);
-        check_constexpr(m, d, &s->offset, I32, "data offset");
+            ig_wasm__diag_invalid(
+              d, off, "unknown memory %u (data segment %u)", s->memory, i);
+        check_constexpr(m, d, off, &s->offset, I32, "data offset");
     }
 }
 
 int ig_wasm__validate(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 {
+    uint32_t i;
+
     IG_WASM_TRY(collect_declared(m));
-    check_imports_and_types(m, d);
+    check_spaces(m, d);
     IG_WASM_TRY(check_exports(m, d));
     check_start(m, d);
-    check_elems(m, d);
+    for (i = 0; i < m->nelems; i++)
+        check_elem_segment(m, d, i);
     check_datas(m, d);
     IG_WASM_TRY(validate_bodies(m, d));
     return d->invalid ? IG_EWASM_INVALID : 0;

@@ -332,6 +332,16 @@ TEST(globals_and_constexprs)
             MOD(T_VOID F_ONE "\x0a\x07\x01\x05\x00\xd2\x00\x1a\x0b"));
 }
 
+TEST(module_errors_cite_their_section)
+{
+    /* The export section's contents start at offset 10. */
+    INVALID("unknown function 0 (export \"x\") at offset 10",
+            MOD("\x07\x05\x01\x01x\x00\x00"));
+    /* A body error names the function and the instruction's offset. */
+    INVALID("unknown local 0 (function 0) at offset 28",
+            BODY("\x00\x20\x00\x1a\x0b"));
+}
+
 TEST(start_and_elems)
 {
     ASSERT_OK(load(MOD(T_VOID F_ONE "\x08\x01\x00\x0a\x04\x01\x02\x00\x0b")));
