@@ -16,8 +16,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#ifndef FUZZ_LOAD_ONLY
-
 /* Every dummy function returns zeros of its result types. */
 static int dummy_fn(ig_wasm_caller_t *caller,
                     void *user,
@@ -134,17 +132,13 @@ out:
     free(ext);
 }
 
-#endif
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ig_wasm_module_t *m = NULL;
 
     if (ig_wasm_module_load(data, size, &m, NULL, 0) < 0)
         return 0;
-#ifndef FUZZ_LOAD_ONLY
     run_module(m);
-#endif
     ig_wasm_module_free(m);
     return 0;
 }

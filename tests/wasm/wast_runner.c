@@ -237,8 +237,6 @@ static int load_module(struct wast_run *r,
     return rc;
 }
 
-#ifndef WAST_LOAD_ONLY
-
 static int resolve_import(struct wast_run *r,
                           const struct ig_wasm_import_info *ii,
                           struct ig_wasm_extern *out,
@@ -316,24 +314,7 @@ static int instantiate(struct wast_run *r,
     return rc;
 }
 
-#else
-
-static int instantiate(struct wast_run *r,
-                       const ig_wasm_module_t *m,
-                       ig_wasm_instance_t **out,
-                       char *err,
-                       size_t errlen)
-{
-    *out = NULL;
-    ig_err_set(err, errlen, "engine cannot instantiate yet");
-    return IG_EUNSUPPORTED;
-}
-
-#endif
-
 /* ---------------------------------------------------------- actions */
-
-#ifndef WAST_LOAD_ONLY
 
 static int parse_args(const cJSON *args,
                       const struct ig_wasm_functype *ft,
@@ -453,18 +434,6 @@ static int do_action(struct wast_run *r,
     return IG_EFORMAT;
 }
 
-#else
-
-static int do_action(struct wast_run *r,
-                     const cJSON *act,
-                     struct wast_result *res)
-{
-    memset(res, 0, sizeof(*res));
-    return IG_EUNSUPPORTED;
-}
-
-#endif
-
 static void free_result(struct wast_result *res)
 {
     if (res->vals != &res->gval)
@@ -482,11 +451,7 @@ static int is_wasm_trap(int rc)
 
 static const char *last_error(struct wast_run *r)
 {
-#ifndef WAST_LOAD_ONLY
-    if (r->store)
-        return ig_wasm_store_last_error(r->store);
-#endif
-    return "";
+    return r->store ? ig_wasm_store_last_error(r->store) : "";
 }
 
 /* An action that could not even start says so; a skip stays a skip. */
@@ -518,8 +483,6 @@ static int cmd_module(struct wast_run *r, const cJSON *cmd)
         return fail(
           r, "module %s: load: %s: %s", filename, ig_err_name(rc), err);
     rc = instantiate(r, m, &inst, err, sizeof(err));
-    if (rc == IG_EUNSUPPORTED)
-        return WAST_SKIP;
     if (rc < 0)
         return fail(
           r, "module %s: instantiate: %s: %s", filename, ig_err_name(rc), err);
@@ -534,9 +497,6 @@ static int cmd_register(struct wast_run *r, const cJSON *cmd)
     const char *as = str_item(cmd, "as");
     ig_wasm_instance_t *inst = target(r, str_item(cmd, "name"));
 
-#ifdef WAST_LOAD_ONLY
-    return WAST_SKIP; /* nothing was instantiated to register */
-#endif
     if (!as)
         return fail(r, "register: no name");
     if (!inst)
@@ -743,8 +703,6 @@ static int expect_inst_error(struct wast_run *r,
     if (rc < 0)
         return fail(r, "%s: load: %s: %s", filename, ig_err_name(rc), err);
     rc = instantiate(r, m, &inst, err, sizeof(err));
-    if (rc == IG_EUNSUPPORTED)
-        return WAST_SKIP;
     if (accept(rc))
         return WAST_PASS;
     if (rc == 0)
@@ -825,19 +783,16 @@ static int run_init(struct wast_run *r, const char *path, int verbose)
     r->dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
     if (!r->dir)
         return -ENOMEM;
-#ifndef WAST_LOAD_ONLY
     rc = ig_wasm_store_new(NULL, &r->store);
     if (rc == 0)
         rc = wast_spectest_new(r->store, &r->spectest);
-#endif
     return rc;
 }
 
 static void run_free(struct wast_run *r)
 {
-#ifndef WAST_LOAD_ONLY
-    ig_wasm_store_free(r->store); /* instances first: they use modules */
-#endif
+    if (r->store)
+        ig_wasm_store_free(r->store); /* first: instances use modules */
     for (size_t i = 0; i < r->nmods; i++)
         ig_wasm_module_free(r->mods[i]);
     free(r->mods);
