@@ -43,6 +43,29 @@ int guest_open(struct guest *g,
                const struct ig_membrane_config *cfg);
 void guest_close(struct guest *g);
 
+/* Like guest_open for the wasm file at path and manifest bytes, with the
+ * store's memory capped at max_pages. */
+int guest_open_file(struct guest *g,
+                    const char *path,
+                    const uint8_t *manifest,
+                    size_t manifest_len,
+                    const struct ig_membrane_config *cfg,
+                    uint32_t max_pages);
+
+/* An agent's state as agent_checkpoint reports it. */
+struct guest_state {
+    uint8_t bytes[4096];
+    uint32_t len;
+};
+
+/* Capture the state; restore one through malloc + agent_resume. Both fail
+ * the test on any error. */
+void guest_capture(struct guest *g, struct guest_state *s);
+void guest_resume(struct guest *g, const struct guest_state *s);
+
+/* Reset the fuel counter and call agent_tick (void or i32). */
+int guest_tick(struct guest *g);
+
 /* Call an exported function. */
 int guest_call(struct guest *g,
                const char *fn,

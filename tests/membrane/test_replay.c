@@ -55,46 +55,10 @@ static struct ig_membrane_config config(int mode)
     return c;
 }
 
-struct state {
-    uint8_t bytes[256];
-    uint32_t len;
-};
-
-static void capture_state(struct guest *g, struct state *s)
-{
-    ig_wasm_val_t n = 0, p = 0;
-
-    ASSERT_OK(guest_call(g, "agent_checkpoint", NULL, 0, &n, 1));
-    ASSERT_OK(guest_call(g, "agent_checkpoint_ptr", NULL, 0, &p, 1));
-    ASSERT_TRUE(n <= sizeof(s->bytes));
-    s->len = (uint32_t)n;
-    ASSERT_OK(ig_wasm_memory_read(guest_memory(g), p, s->bytes, s->len));
-}
-
-static void resume(struct guest *g, const struct state *s)
-{
-    ig_wasm_val_t n = s->len, p = 0, args[2];
-
-    ASSERT_OK(guest_call(g, "malloc", &n, 1, &p, 1));
-    ASSERT_TRUE(p != 0);
-    ASSERT_OK(ig_wasm_memory_write(guest_memory(g), p, s->bytes, s->len));
-    args[0] = p;
-    args[1] = n;
-    ASSERT_OK(guest_call(g, "agent_resume", args, 2, NULL, 0));
-}
-
-static int tick(struct guest *g)
-{
-    ig_wasm_val_t r = 0;
-
-    ig_wasm_store_reset_fuel(g->store);
-    return guest_call(g, "agent_tick", NULL, 0, &r, 1);
-}
-
 /* A live run: init, tick 1, then tick 2 whose pre- and post-states and
  * serialized log (malloc'd) come back. Returns tick 2's fuel. */
-static uint64_t live_run(struct state *pre,
-                         struct state *post,
+static uint64_t live_run(struct guest_state *pre,
+                         struct guest_state *post,
                          uint8_t **log,
                          size_t *loglen)
 {
@@ -106,13 +70,13 @@ static uint64_t live_run(struct state *pre,
     ASSERT_OK(guest_open(&g, "replay", CAPS, &c));
     ASSERT_OK(guest_call(&g, "agent_init", NULL, 0, NULL, 0));
     for (uint64_t t = 1; t <= 2; t++) {
-        capture_state(&g, pre);
+        guest_capture(&g, pre);
         ASSERT_OK(ig_membrane_tick_begin(g.mb, t));
-        ASSERT_OK(tick(&g));
+        ASSERT_OK(guest_tick(&g));
         ig_membrane_tick_end(g.mb);
     }
     fuel = ig_wasm_store_fuel_consumed(g.store);
-    capture_state(&g, post);
+    guest_capture(&g, post);
     el = ig_membrane_eventlog(g.mb);
     *loglen = ig_eventlog_serialized_size(el);
     *log = malloc(*loglen);
@@ -132,17 +96,17 @@ static ig_eventlog_t *parse_log(const uint8_t *p, size_t n)
 }
 
 /* Open a replaying guest at the pre-tick state. */
-static void open_replay(struct guest *g, const struct state *pre)
+static void open_replay(struct guest *g, const struct guest_state *pre)
 {
     struct ig_membrane_config c = config(IG_MEMBRANE_REPLAY);
 
     ASSERT_OK(guest_open(g, "replay", CAPS, &c));
-    resume(g, pre);
+    guest_resume(g, pre);
 }
 
 TEST(replay_reproduces_state_and_fuel)
 {
-    struct state pre, post, again;
+    struct guest_state pre, post, again;
     struct guest g;
     ig_eventlog_t *log;
     uint8_t *bytes;
@@ -160,11 +124,11 @@ TEST(replay_reproduces_state_and_fuel)
     memset(&cap, 0, sizeof(cap));
     open_replay(&g, &pre);
     ASSERT_OK(ig_replay_begin(g.mb, log));
-    ASSERT_OK(tick(&g));
+    ASSERT_OK(guest_tick(&g));
     ASSERT_EQ(ig_replay_position(g.mb), 12);
     ASSERT_OK(ig_replay_end(g.mb, err, sizeof(err)));
     ASSERT_U64_EQ(ig_wasm_store_fuel_consumed(g.store), fuel);
-    capture_state(&g, &again);
+    guest_capture(&g, &again);
     ASSERT_EQ(
       ig_replay_first_diff(post.bytes, post.len, again.bytes, again.len), -1);
     /* The replay showed nothing: log_emit is silent there. */
@@ -238,21 +202,21 @@ struct outcome {
     char error[256];
 };
 
-static struct outcome replay_with(const struct state *pre,
-                                  const struct state *post,
+static struct outcome replay_with(const struct guest_state *pre,
+                                  const struct guest_state *post,
                                   const ig_eventlog_t *log)
 {
     struct outcome o;
-    struct state got;
+    struct guest_state got;
     struct guest g;
     char err[128];
 
     open_replay(&g, pre);
     ASSERT_OK(ig_replay_begin(g.mb, log));
-    o.tick_rc = tick(&g);
+    o.tick_rc = guest_tick(&g);
     snprintf(o.error, sizeof(o.error), "%s", ig_membrane_last_error(g.mb));
     o.end_rc = ig_replay_end(g.mb, err, sizeof(err));
-    capture_state(&g, &got);
+    guest_capture(&g, &got);
     o.diff = ig_replay_first_diff(post->bytes, post->len, got.bytes, got.len);
     guest_close(&g);
     return o;
@@ -260,7 +224,7 @@ static struct outcome replay_with(const struct state *pre,
 
 TEST(divergence_detected)
 {
-    struct state pre, post;
+    struct guest_state pre, post;
     ig_eventlog_t *log, *bad;
     struct outcome o;
     uint8_t *bytes;
