@@ -241,3 +241,27 @@ TEST(half_open_flood_and_mid_frame_stall)
     ASSERT_OK(hpeer_good_ping(&node));
     hnode_stop(&node);
 }
+
+/* Fill every connection slot (256 by default) with silent connections:
+ * connections past the cap are closed at once, and the node frees the
+ * slots, and serves again, as soon as the flooders hang up. */
+TEST(connection_cap_flood_recovers)
+{
+    enum { CAP = 256, EXTRA = 16 };
+    static struct hpeer flood[CAP], extra[EXTRA];
+
+    hnode_start(&node);
+    for (int i = 0; i < CAP; i++)
+        hpeer_connect(&flood[i], &node);
+    usleep(300000); /* let the node accept them all first */
+    for (int i = 0; i < EXTRA; i++) {
+        hpeer_connect(&extra[i], &node);
+        ASSERT_TRUE(hpeer_wait_closed(&extra[i], CLOSE_MS));
+        hpeer_close(&extra[i]);
+    }
+    for (int i = 0; i < CAP; i++)
+        hpeer_close(&flood[i]);
+    usleep(200000);
+    ASSERT_OK(hpeer_good_ping(&node));
+    hnode_stop(&node);
+}
