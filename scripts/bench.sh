@@ -17,4 +17,9 @@ for b in "$build"/bench/bench_*; do
     "$b" || status=1
     echo
 done
+# igord against js-libp2p, as ratios measured in the same run.
+if [ -d tests/interop/node_modules/libp2p ]; then
+    echo "== net interop (igord and js-libp2p)"
+    bench/net/interop_bench.sh "$build" || status=1
+fi
 exit "$status"

@@ -48,13 +48,16 @@ uint8_t *ig_buf_reserve(struct ig_buf *b, size_t n)
         return NULL;
     if (b->cap - b->tail >= n)
         return b->data + b->tail;
-    /* Slide the unread bytes to the front before asking for more. */
-    if (b->head) {
+    /* Slide the unread bytes to the front when that is cheap (no more
+     * than was read since) or when growing in place would pass max;
+     * otherwise grow, so a busy queue is not copied on every append. The
+     * allocation stays below max + n. */
+    if (b->head && (b->head >= len || b->tail + n > b->max)) {
         memmove(b->data, b->data + b->head, len);
         b->head = 0;
         b->tail = len;
     }
-    if (b->cap - b->tail < n && grow(b, len + n) < 0)
+    if (b->cap - b->tail < n && grow(b, b->tail + n) < 0)
         return NULL;
     return b->data + b->tail;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "net/host.h"
 #include "net/identify_svc.h"
@@ -28,9 +29,17 @@ struct client {
     int want_identify, identified, id_sent;
     size_t echo_size;
     int nstreams, finished, failed, stopping;
-    uint64_t t_dial, t_up, t_echo0, t_echo1;
+    double t_dial, t_up, t_echo0, t_echo1; /* seconds */
     struct job jobs[MAX_STREAMS];
 };
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static uint8_t pattern(const struct job *j, size_t i)
 {
@@ -114,7 +123,7 @@ static void e_eof(struct ig_stream *s)
     }
     j->done = 1;
     if (++j->cl->finished == j->cl->nstreams)
-        j->cl->t_echo1 = ig_host_now_ms();
+        j->cl->t_echo1 = now_s();
     check_done(j->cl);
 }
 
@@ -157,7 +166,7 @@ static void print_identify(struct ig_conn *c)
 
 static void start_echo(struct client *cl, struct ig_conn *c)
 {
-    cl->t_echo0 = ig_host_now_ms();
+    cl->t_echo0 = now_s();
     for (int i = 0; i < cl->nstreams; i++) {
         struct job *j = &cl->jobs[i];
         int rc;
@@ -182,7 +191,7 @@ static void on_event(void *ud,
     char peer[IG_PEERID_STRMAX] = "?";
 
     if (ev == IG_CONN_UP) {
-        cl->t_up = ig_host_now_ms();
+        cl->t_up = now_s();
         ig_peerid_format(ig_conn_peer(c), peer, sizeof(peer));
         printf("connected: %s early-muxer=%d\n", peer, ig_conn_early_muxer(c));
         fflush(stdout);
@@ -273,7 +282,7 @@ int main(int argc, char **argv)
         rc = ig_host_new(&cl.h, &hc, on_event, &cl);
     if (rc == 0 && ig_host_timer(cl.h, timeout_s * 1000, on_timeout, &cl) < 0)
         rc = -ENOMEM;
-    cl.t_dial = ig_host_now_ms();
+    cl.t_dial = now_s();
     if (rc == 0)
         rc = ig_host_dial(cl.h, &ma, NULL, err, sizeof(err));
     if (rc == 0)
@@ -283,11 +292,11 @@ int main(int argc, char **argv)
         cl.failed = 1;
     }
     if (!cl.failed && cl.nstreams)
-        printf("echo: %d x %zu bytes ok, connect %llu ms, echo %llu ms\n",
+        printf("echo: %d x %zu bytes ok, connect %.3f ms, echo %.3f ms\n",
                cl.nstreams,
                cl.echo_size,
-               (unsigned long long)(cl.t_up - cl.t_dial),
-               (unsigned long long)(cl.t_echo1 - cl.t_echo0));
+               (cl.t_up - cl.t_dial) * 1e3,
+               (cl.t_echo1 - cl.t_echo0) * 1e3);
     cl.stopping = 1;
     if (cl.h)
         ig_host_close_all(cl.h);
