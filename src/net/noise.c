@@ -610,6 +610,11 @@ int ig_noise_input(struct ig_noise *nz,
     return rc;
 }
 
+size_t ig_noise_partial(const struct ig_noise *nz)
+{
+    return nz->flen;
+}
+
 const uint8_t *ig_noise_output(const struct ig_noise *nz, size_t *len)
 {
     *len = nz->outlen;

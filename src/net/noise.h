@@ -63,6 +63,13 @@ int ig_noise_input(struct ig_noise *nz,
                    char *err,
                    size_t errlen);
 
+/*
+ * Bytes of an incomplete frame held inside nz (0 between frames). A
+ * caller can time how long this stays non-zero to drop a peer that
+ * stalls in the middle of a frame.
+ */
+size_t ig_noise_partial(const struct ig_noise *nz);
+
 /* Handshake bytes waiting to be sent (pointer into nz). The initiator's
  * last message is queued when the handshake completes: send it before
  * any sealed transport bytes. */

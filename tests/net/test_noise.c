@@ -322,6 +322,13 @@ TEST(noise_backpressure_and_state)
               IG_ESTATE);
     ig_noise_free(i.nz);
     pair(&i, &r, 4096);
+    ASSERT_EQ(ig_noise_partial(r.nz), 0);
+    n1 = ig_noise_seal(i.nz, (const uint8_t *)"one", 3, wire, 128);
+    ASSERT_OK(ig_noise_input(r.nz, wire, 5, &used, NULL, 0));
+    ASSERT_EQ(ig_noise_partial(r.nz), 5); /* a frame cut short */
+    ASSERT_OK(ig_noise_input(r.nz, wire + 5, (size_t)n1 - 5, &used, NULL, 0));
+    ASSERT_EQ(ig_noise_partial(r.nz), 0);
+    ig_noise_plaintext_consume(r.nz, 3);
     n1 = ig_noise_seal(i.nz, (const uint8_t *)"one", 3, wire, 128);
     n2 = ig_noise_seal(i.nz, (const uint8_t *)"two", 3, wire + n1, 64);
     ASSERT_EQ(ig_noise_seal(i.nz, (const uint8_t *)"x", 1, wire, 5), -ENOSPC);
