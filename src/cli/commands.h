@@ -20,6 +20,8 @@ enum ig_exit {
     IG_EXIT_TRAP = 4,   /* the agent trapped or broke the ABI in a tick */
 };
 
+int ig_cmd_run(int argc, char **argv);     /* run.c */
+int ig_cmd_resume(int argc, char **argv);  /* run.c */
 int ig_cmd_inspect(int argc, char **argv); /* inspect.c */
 int ig_cmd_verify(int argc, char **argv);  /* inspect.c */
 int ig_cmd_node(int argc, char **argv);    /* cmd_node.c */

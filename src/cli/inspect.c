@@ -5,30 +5,13 @@
 #include <stdlib.h>
 
 #include "cli/commands.h"
+#include "cli/files.h"
 #include "cli/flags.h"
 #include "store/atomic.h"
 #include "store/ckpt.h"
 #include "store/inspect.h"
 #include "store/lineage.h"
 #include "util/err.h"
-
-#define MAX_WASM_FILE (64u * 1024 * 1024)
-
-static int read_or_say(const char *what,
-                       const char *path,
-                       size_t max,
-                       uint8_t **out,
-                       size_t *len)
-{
-    char err[256] = "";
-    int rc = ig_atomic_read(path, max, out, len, err, sizeof(err));
-
-    if (rc == IG_ENOTFOUND)
-        ig_flags_error("%s %s: no such file", what, path);
-    else if (rc < 0)
-        ig_flags_error("%s %s: %s", what, path, err[0] ? err : ig_strerror(rc));
-    return rc;
-}
 
 static int inspect_file(const char *path, const char *wasm_path)
 {
@@ -38,9 +21,9 @@ static int inspect_file(const char *path, const char *wasm_path)
     char err[256] = "";
     int rc, status = IG_EXIT_FAIL;
 
-    rc = read_or_say("checkpoint", path, IG_CKPT_MAX_FILE, &blob, &len);
+    rc = ig_cli_read_file("checkpoint", path, IG_CKPT_MAX_FILE, &blob, &len);
     if (rc == 0 && wasm_path)
-        rc = read_or_say("wasm", wasm_path, MAX_WASM_FILE, &wasm, &wlen);
+        rc = ig_cli_read_file("wasm", wasm_path, IG_CLI_MAX_WASM, &wasm, &wlen);
     if (rc < 0)
         goto out;
     rc = ig_inspect(blob, len, wasm, wlen, wasm_path, &in, err, sizeof(err));

@@ -11,6 +11,8 @@
 #endif
 
 const struct ig_command ig_commands[] = {
+    { "run", "Run a wasm agent (fresh, or from its checkpoint)", ig_cmd_run },
+    { "resume", "Resume an agent from a checkpoint file", ig_cmd_resume },
     { "inspect", "Display every field of a checkpoint", ig_cmd_inspect },
     { "verify",
       "Verify a checkpoint lineage (history directories)",

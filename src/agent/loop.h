@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* The tick loop of one agent: tick on a timer, checkpoint on another and
+ * on SIGINT/SIGTERM, stop on budget exhaustion or a failed tick. */
+#ifndef IG_AGENT_LOOP_H
+#define IG_AGENT_LOOP_H
+
+#include <stdint.h>
+
+#include "agent/agent.h"
+
+/* SPEC §2 defaults. */
+#define IG_LOOP_TICK_NS (1000ULL * 1000000ULL)
+#define IG_LOOP_FAST_NS (10ULL * 1000000ULL)
+#define IG_LOOP_CHECKPOINT_NS (5000ULL * 1000000ULL)
+
+struct ig_loop_opts {
+    uint64_t tick_ns;       /* between ticks; 0 = IG_LOOP_TICK_NS */
+    uint64_t fast_ns;       /* after a tick that reported more work */
+    uint64_t checkpoint_ns; /* between periodic checkpoints */
+    uint64_t max_ticks;     /* stop after this many ticks; 0 = no limit */
+};
+
+/* Why the loop ended. */
+enum ig_loop_end {
+    IG_LOOP_SIGNAL = 0,    /* SIGINT/SIGTERM: final checkpoint written */
+    IG_LOOP_BUDGET = 1,    /* budget exhausted: final checkpoint written */
+    IG_LOOP_TRAP = 2,      /* a tick failed: nothing committed after it */
+    IG_LOOP_ERROR = 3,     /* a checkpoint could not be committed */
+    IG_LOOP_MAX_TICKS = 4, /* max_ticks reached: final checkpoint written */
+};
+
+/*
+ * Run a until it ends; returns an enum ig_loop_end. SIGINT and SIGTERM
+ * are blocked and read through a signalfd while the loop runs (nothing
+ * happens in a signal handler), and a signal arriving during a tick is
+ * handled when the tick returns. Every tick and checkpoint is logged
+ * under "agent:<id>". *rc gets the code of the failure that ended the
+ * loop (0 for a signal).
+ */
+int ig_loop_run(struct ig_agent *a, const struct ig_loop_opts *o, int *rc);
+
+#endif

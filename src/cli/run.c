@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT */
+/* `igord run` and `igord resume`: load one agent, start or resume it
+ * with its identity, print the banner and drive its tick loop. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/agent.h"
+#include "agent/loop.h"
+#include "cli/commands.h"
+#include "cli/files.h"
+#include "cli/flags.h"
+#include "membrane/manifest.h"
+#include "store/agentid.h"
+#include "store/atomic.h"
+#include "store/budget.h"
+#include "store/ckpt.h"
+#include "store/did.h"
+#include "store/storage.h"
+#include "util/err.h"
+#include "util/log.h"
+
+/* Everything the two commands take from the command line. */
+struct run_args {
+    const char *wasm_path;
+    const char *ckpt_path; /* resume only */
+    const char *budget;
+    const char *price;
+    const char *manifest;
+    const char *dir;
+    const char *agent_id;
+    const char *log_level;
+    struct ig_loop_opts loop;
+    uint64_t tick_timeout;
+};
+
+/* What a run holds while it sets up; freed in one place. */
+struct run_ctx {
+    struct run_args args;
+    char id[IG_AGENT_ID_MAX + 1];
+    uint8_t *wasm;
+    size_t wasm_len;
+    uint8_t *manifest;
+    size_t manifest_len;
+    uint8_t *ckpt;
+    size_t ckpt_len;
+    struct ig_store *store;
+    struct ig_agent *agent;
+    struct ig_identity ident;
+    int ident_new;  /* generated now: save once the agent started */
+    int ident_copy; /* found beside --checkpoint: copy into the dir */
+    int64_t budget;
+    int64_t price;
+};
+
+/* The flags run and resume share (a table excerpt; a is the run_args). */
+/* clang-format off */
+#define COMMON_FLAGS(a)                                                      \
+    {"manifest", 0, IG_FLAG_STRING, &(a)->manifest, "FILE",                  \
+     "<wasm>.manifest.json", "capability manifest"},                         \
+    {"checkpoint-dir", 0, IG_FLAG_STRING, &(a)->dir, "DIR",                  \
+     IG_STORE_DEFAULT_DIR, "where checkpoints and identities live"},         \
+    {"agent-id", 0, IG_FLAG_STRING, &(a)->agent_id, "ID",                    \
+     "from the wasm file name", "agent ID ([A-Za-z0-9._-], 1-128)"},         \
+    {"price", 0, IG_FLAG_STRING, &(a)->price, "P", "1.0",                    \
+     "price per second of tick time (replaces the checkpoint's)"},           \
+    {"tick-interval", 0, IG_FLAG_DURATION, &(a)->loop.tick_ns, "D", "1s",    \
+     "time between ticks"},                                                  \
+    {"fast-interval", 0, IG_FLAG_DURATION, &(a)->loop.fast_ns, "D", "10ms",  \
+     "time after a tick that reported more work"},                           \
+    {"checkpoint-interval", 0, IG_FLAG_DURATION, &(a)->loop.checkpoint_ns,   \
+     "D", "5s", "time between periodic checkpoints"},                        \
+    {"tick-timeout", 0, IG_FLAG_DURATION, &(a)->tick_timeout, "D", "15s",    \
+     "longest a tick may run before it is stopped"},                         \
+    {"ticks", 0, IG_FLAG_UINT, &(a)->loop.max_ticks, "N", "0 = no limit",    \
+     "stop after N ticks (with a final checkpoint)"},                        \
+    {"log-level", 0, IG_FLAG_STRING, &(a)->log_level, "L", "info",           \
+     "debug, info, warn or error"}
+/* clang-format on */
+
+/* The manifest named by --manifest, else the sidecar beside the wasm
+ * (agent.wasm -> agent.manifest.json), else none: every capability is
+ * denied. */
+static int load_manifest(struct run_ctx *c)
+{
+    char err[256] = "";
+    int rc = ig_manifest_read(c->args.wasm_path,
+                              c->args.manifest,
+                              &c->manifest,
+                              &c->manifest_len,
+                              err,
+                              sizeof(err));
+
+    if (rc < 0)
+        ig_flags_error("manifest: %s", err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+static int parse_amount(const char *flag, const char *s, int64_t *out)
+{
+    char err[128] = "";
+    int rc = ig_budget_parse(s, out, err, sizeof(err));
+
+    if (rc < 0)
+        ig_flags_error("--%s %s: %s", flag, s, err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+static int setup_basics(struct run_ctx *c)
+{
+    char err[256] = "";
+    int rc;
+
+    if (c->args.log_level && ig_log_set_level_name(c->args.log_level) < 0) {
+        ig_flags_error("--log-level %s: not debug, info, warn or error",
+                       c->args.log_level);
+        return IG_EUSAGE;
+    }
+    c->budget = IG_BUDGET_SCALE;
+    c->price = IG_AGENT_DEFAULT_PRICE;
+    if (c->args.budget && parse_amount("budget", c->args.budget, &c->budget))
+        return IG_EUSAGE;
+    if (c->args.price && parse_amount("price", c->args.price, &c->price))
+        return IG_EUSAGE;
+    if (c->args.agent_id) {
+        rc = ig_agentid_validate(c->args.agent_id, err, sizeof(err));
+        if (rc == 0)
+            snprintf(c->id, sizeof(c->id), "%s", c->args.agent_id);
+    }
+    else {
+        rc = ig_agentid_from_path(
+          c->args.wasm_path, c->id, sizeof(c->id), err, sizeof(err));
+    }
+    if (rc < 0) {
+        ig_flags_error("%s", err[0] ? err : ig_strerror(rc));
+        return rc;
+    }
+    rc = ig_cli_read_file(
+      "wasm", c->args.wasm_path, IG_CLI_MAX_WASM, &c->wasm, &c->wasm_len);
+    if (rc < 0)
+        return rc;
+    rc = load_manifest(c);
+    if (rc < 0)
+        return rc;
+    rc = ig_store_open(c->args.dir, 0, &c->store, err, sizeof(err));
+    if (rc < 0)
+        ig_flags_error("checkpoint directory %s: %s",
+                       c->args.dir,
+                       err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+/*
+ * The identity for a fresh start: the one in the directory, or a new
+ * one that is saved only once the agent has started. A checkpoint was
+ * found without identity: refuse (a new key could not continue it).
+ */
+static int find_identity(struct run_ctx *c, const char *beside)
+{
+    char err[256] = "";
+    int rc =
+      ig_store_load_identity(c->store, c->id, &c->ident, err, sizeof(err));
+
+    if (rc != IG_ENOTFOUND)
+        goto out;
+    if (beside) {
+        rc = ig_identity_load(beside, &c->ident, err, sizeof(err));
+        c->ident_copy = rc == 0;
+        if (rc != IG_ENOTFOUND)
+            goto out;
+    }
+    if (c->ckpt) {
+        ig_flags_error("agent %s has a checkpoint but no identity file "
+                       "(%s.identity): copy it beside the checkpoint",
+                       c->id,
+                       c->id);
+        return IG_ENOTFOUND;
+    }
+    rc = ig_identity_generate(&c->ident);
+    c->ident_new = rc == 0;
+out:
+    if (rc < 0)
+        ig_flags_error(
+          "identity of %s: %s", c->id, err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+/* The identity file expected beside a checkpoint file given to resume:
+ * x/<stem>.checkpoint -> x/<stem>.identity. */
+static void identity_beside(const char *ckpt, char *out, size_t outlen)
+{
+    size_t n = strlen(ckpt);
+    const char *ext = ".checkpoint";
+    size_t e = strlen(ext);
+
+    if (n > e && strcmp(ckpt + n - e, ext) == 0)
+        snprintf(out, outlen, "%.*s.identity", (int)(n - e), ckpt);
+    else
+        snprintf(out, outlen, "%s.identity", ckpt);
+}
+
+static int load_checkpoint(struct run_ctx *c, int resume)
+{
+    char err[256] = "";
+    int rc;
+
+    if (resume)
+        return ig_cli_read_file("checkpoint",
+                                c->args.ckpt_path,
+                                IG_CKPT_MAX_FILE,
+                                &c->ckpt,
+                                &c->ckpt_len);
+    rc = ig_store_load_checkpoint(
+      c->store, c->id, &c->ckpt, &c->ckpt_len, err, sizeof(err));
+    if (rc == IG_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        ig_flags_error(
+          "checkpoint of %s: %s", c->id, err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+static int start_agent(struct run_ctx *c)
+{
+    struct ig_agent_opts o = {
+        .id = c->id,
+        .store = c->store,
+        .wasm = c->wasm,
+        .wasm_len = c->wasm_len,
+        .manifest = (const char *)c->manifest,
+        .manifest_len = c->manifest_len,
+        .budget = c->budget,
+        .price = c->price,
+        .tick_timeout_ns = c->args.tick_timeout,
+    };
+    char err[512] = "";
+    int rc = ig_agent_new(&o, &c->agent, err, sizeof(err));
+
+    if (rc < 0) {
+        ig_flags_error(
+          "%s: %s", c->args.wasm_path, err[0] ? err : ig_strerror(rc));
+        return rc;
+    }
+    rc = ig_agent_start(
+      c->agent, &c->ident, c->ckpt, c->ckpt_len, err, sizeof(err));
+    if (rc < 0)
+        ig_flags_error(
+          "cannot start agent %s: %s", c->id, err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+/* Flags given explicitly win over the checkpoint's budget and price. */
+static void apply_overrides(struct run_ctx *c)
+{
+    if (!c->ckpt)
+        return;
+    if (c->args.budget)
+        ig_agent_set_budget(c->agent, c->budget);
+    if (c->args.price)
+        ig_agent_set_price(c->agent, c->price);
+}
+
+/* Write what the start made durable: a copied identity and the resumed
+ * checkpoint now; a new identity with the agent's first checkpoint. */
+static int commit_start(struct run_ctx *c, int resume)
+{
+    char err[256] = "";
+    int rc = 0;
+
+    if (c->ident_new)
+        ig_agent_save_identity_on_commit(c->agent);
+    if (c->ident_copy)
+        rc =
+          ig_store_save_identity(c->store, c->id, &c->ident, err, sizeof(err));
+    if (rc == 0 && resume)
+        rc = ig_store_save_checkpoint(
+          c->store, c->id, c->ckpt, c->ckpt_len, err, sizeof(err));
+    if (rc == IG_EEXISTS)
+        rc = 0; /* the current file is committed; history keeps its own */
+    if (rc < 0)
+        ig_flags_error(
+          "cannot commit agent %s: %s", c->id, err[0] ? err : ig_strerror(rc));
+    return rc;
+}
+
+static void print_banner(struct run_ctx *c)
+{
+    char did[IG_DID_MAX] = "", b[IG_BUDGET_STR_MAX] = "";
+
+    ig_did_encode(ig_agent_pubkey(c->agent), did, sizeof(did));
+    ig_budget_format(ig_agent_budget(c->agent), b, sizeof(b));
+    printf("\n  Agent:    %s\n  DID:      %s\n  Budget:   %s\n", c->id, did, b);
+    if (c->ckpt)
+        printf("  Start:    resumed from checkpoint at tick %" PRIu64 "\n\n",
+               ig_agent_tick_number(c->agent));
+    else
+        printf("  Start:    fresh (no checkpoint for this agent in %s)\n\n",
+               c->args.dir);
+    fflush(stdout);
+}
+
+static int exit_status(int end)
+{
+    switch (end) {
+        case IG_LOOP_SIGNAL:
+        case IG_LOOP_MAX_TICKS:
+            return IG_EXIT_OK;
+        case IG_LOOP_BUDGET:
+            fprintf(stderr,
+                    "igord: budget exhausted; final checkpoint "
+                    "committed\n");
+            return IG_EXIT_BUDGET;
+        case IG_LOOP_TRAP:
+            fprintf(stderr,
+                    "igord: the agent failed a tick; its last "
+                    "committed checkpoint is kept\n");
+            return IG_EXIT_TRAP;
+        default:
+            fprintf(stderr,
+                    "igord: stopped: a checkpoint could not be committed; "
+                    "the last committed one is kept\n");
+            return IG_EXIT_FAIL;
+    }
+}
+
+static void free_ctx(struct run_ctx *c)
+{
+    ig_agent_free(c->agent);
+    ig_store_close(c->store);
+    ig_identity_wipe(&c->ident);
+    free(c->wasm);
+    free(c->manifest);
+    free(c->ckpt);
+}
+
+static int run_agent(struct run_ctx *c, int resume)
+{
+    char beside[4096];
+    int rc, end, lrc;
+
+    rc = setup_basics(c);
+    if (rc == 0)
+        rc = load_checkpoint(c, resume);
+    if (resume)
+        identity_beside(c->args.ckpt_path, beside, sizeof(beside));
+    if (rc == 0)
+        rc = find_identity(c, resume ? beside : NULL);
+    if (rc == 0)
+        rc = start_agent(c);
+    if (rc == 0) {
+        apply_overrides(c);
+        rc = commit_start(c, resume);
+    }
+    if (rc < 0) {
+        free_ctx(c);
+        return rc == IG_EUSAGE ? IG_EXIT_USAGE : IG_EXIT_FAIL;
+    }
+    print_banner(c);
+    end = ig_loop_run(c->agent, &c->args.loop, &lrc);
+    free_ctx(c);
+    return exit_status(end);
+}
+
+int ig_cmd_run(int argc, char **argv)
+{
+    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR } };
+    struct run_args *a = &c.args;
+    const struct ig_flag flags[] = {
+        { "budget",
+          0,
+          IG_FLAG_STRING,
+          &a->budget,
+          "B",
+          "1.0",
+          "budget for a fresh start (exact decimal; replaces the "
+          "checkpoint's when given)" },
+        COMMON_FLAGS(a),
+    };
+    const struct ig_flags_spec spec = {
+        "igord run [options] <agent.wasm>",
+        "Run a wasm agent. Starts fresh, or continues the agent's existing "
+        "checkpoint\nin the checkpoint directory. Ctrl-C stops it with a "
+        "final checkpoint.",
+        flags,
+        (int)(sizeof(flags) / sizeof(flags[0])),
+        1,
+        1
+    };
+    int npos, rc = ig_flags_parse(&spec, argc, argv, &npos);
+
+    if (rc != 0)
+        return rc > 0 ? IG_EXIT_OK : IG_EXIT_USAGE;
+    a->wasm_path = argv[1];
+    return run_agent(&c, 0);
+}
+
+int ig_cmd_resume(int argc, char **argv)
+{
+    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR } };
+    struct run_args *a = &c.args;
+    const struct ig_flag flags[] = {
+        { "checkpoint",
+          0,
+          IG_FLAG_STRING,
+          &a->ckpt_path,
+          "FILE",
+          NULL,
+          "checkpoint file to resume (required)" },
+        { "wasm",
+          0,
+          IG_FLAG_STRING,
+          &a->wasm_path,
+          "FILE",
+          NULL,
+          "the agent's wasm module (required)" },
+        { "budget",
+          0,
+          IG_FLAG_STRING,
+          &a->budget,
+          "B",
+          "the checkpoint's",
+          "replace the checkpoint's budget" },
+        COMMON_FLAGS(a),
+    };
+    const struct ig_flags_spec spec = {
+        "igord resume --checkpoint FILE --wasm FILE [options]",
+        "Resume an agent from a checkpoint file, with the identity file\n"
+        "beside it (<id>.identity), into the checkpoint directory.",
+        flags,
+        (int)(sizeof(flags) / sizeof(flags[0])),
+        0,
+        0
+    };
+    int npos, rc = ig_flags_parse(&spec, argc, argv, &npos);
+
+    if (rc != 0)
+        return rc > 0 ? IG_EXIT_OK : IG_EXIT_USAGE;
+    if (!a->ckpt_path || !a->wasm_path) {
+        ig_flags_error("resume needs --checkpoint and --wasm");
+        ig_flags_usage(&spec, stderr);
+        return IG_EXIT_USAGE;
+    }
+    return run_agent(&c, 1);
+}
