@@ -289,7 +289,8 @@ char *cli_snapshot(const char *dir)
     size_t n = 0, total = 1;
 
     list(dir, "", &lines, &n);
-    qsort(lines, n, sizeof(char *), cmp_str);
+    if (n > 1)
+        qsort(lines, n, sizeof(char *), cmp_str);
     for (size_t i = 0; i < n; i++)
         total += strlen(lines[i]) + 1;
     out = calloc(1, total);

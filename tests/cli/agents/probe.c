@@ -62,6 +62,8 @@ __attribute__((used)) static void tick_body(void)
 #ifdef PROBE_GROW
     /* Take pages until the host refuses, then fail like a program out
      * of memory does. */
+    while (__builtin_wasm_memory_grow(0, 64) != (size_t)-1)
+        ;
     while (__builtin_wasm_memory_grow(0, 1) != (size_t)-1)
         ;
     snprintf(line, sizeof(line), "probe: grew to %lu pages",
