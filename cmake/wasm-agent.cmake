@@ -5,10 +5,10 @@
 #                   [FLAGS ...] [NO_SDK])
 # makes <d>/agent.wasm (default ${CMAKE_BINARY_DIR}/agents/NAME), a
 # wasm32-wasi reactor, and copies the manifest beside it as
-# agent.manifest.json. Unless NO_SDK is given, sdk/igor.c is linked in:
-# it exports the igord ABI (agent_init, agent_tick, agent_checkpoint,
-# agent_checkpoint_ptr, agent_resume, malloc) over the igor_* functions
-# the agent defines. The target is agent_NAME; IG_AGENT_<NAME>_WASM
+# agent.manifest.json. Unless NO_SDK is given, the SDK (sdk/*.c) is
+# linked in: sdk/igor.c exports the igord ABI (agent_init, agent_tick,
+# agent_checkpoint, agent_checkpoint_ptr, agent_resume, malloc) over the
+# igor_* functions the agent defines. The target is agent_NAME; IG_AGENT_<NAME>_WASM
 # (upper-case name) holds the output path for tests.
 find_program(IG_WASM_CC NAMES clang-14 clang REQUIRED)
 set(IG_WASM_SYSROOT "/usr" CACHE PATH "wasi-libc sysroot")
@@ -28,7 +28,9 @@ function(ig_add_wasm_agent name)
     list(APPEND srcs ${abs})
   endforeach()
   if(NOT A_NO_SDK)
-    list(APPEND srcs ${CMAKE_SOURCE_DIR}/sdk/igor.c)
+    # The whole SDK; wasm-ld drops what the agent does not use.
+    file(GLOB sdk_srcs ${CMAKE_SOURCE_DIR}/sdk/*.c)
+    list(APPEND srcs ${sdk_srcs})
   endif()
   set(out ${A_OUTPUT_DIR}/agent.wasm)
   file(GLOB sdk_deps ${CMAKE_SOURCE_DIR}/sdk/*.h ${CMAKE_SOURCE_DIR}/sdk/*.c)

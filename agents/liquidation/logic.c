@@ -82,7 +82,8 @@ static void process_slot(struct liq_state *s,
         s->high = p;
     if (s->slots_processed == 0 || p < s->low)
         s->low = p;
-    s->slots_processed++;
+    if (s->slots_processed < UINT32_MAX)
+        s->slots_processed++;
     s->last_slot = slot;
     logf_(log,
           ctx,
@@ -105,12 +106,41 @@ static void process_slot(struct liq_state *s,
     }
 }
 
+/* Slots after the curve's last point all have its price, so a long gap
+ * is accounted in one step past there: a tick's work stays bounded
+ * however long the agent was away. */
+static void hold_slots(struct liq_state *s,
+                       uint64_t from,
+                       uint64_t to,
+                       liq_log_fn log,
+                       void *ctx)
+{
+    uint64_t n = to - from + 1;
+    char a[32];
+
+    s->price = liq_price_at(from);
+    if (s->price > s->high)
+        s->high = s->price;
+    if (s->price < s->low)
+        s->low = s->price;
+    s->slots_processed = n > UINT32_MAX - s->slots_processed
+                           ? UINT32_MAX
+                           : s->slots_processed + (uint32_t)n;
+    s->last_slot = to;
+    logf_(log,
+          ctx,
+          "[liquidation] slots %llu-%llu price %s (catch-up, held)",
+          (unsigned long long)from,
+          (unsigned long long)to,
+          dollars(s->price, a));
+}
+
 static void catch_up(struct liq_state *s,
                      uint64_t current,
                      liq_log_fn log,
                      void *ctx)
 {
-    uint64_t from = s->last_slot + 1, missed = current - from;
+    uint64_t from = s->last_slot + 1, missed = current - from, slot;
     uint32_t warned_before = s->warning_active;
 
     logf_(log,
@@ -120,8 +150,10 @@ static void catch_up(struct liq_state *s,
           (unsigned long long)missed,
           (unsigned long long)from,
           (unsigned long long)(current - 1));
-    for (uint64_t slot = from; slot < current; slot++)
+    for (slot = from; slot < current && slot <= LIQ_LAST_CURVE_SLOT; slot++)
         process_slot(s, slot, 0, log, ctx);
+    if (slot < current)
+        hold_slots(s, slot, current - 1, log, ctx);
     logf_(log,
           ctx,
           "[liquidation] caught up on %llu slots",

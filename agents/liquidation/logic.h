@@ -13,6 +13,9 @@
 #define LIQ_STATE_LEN 72
 #define LIQ_NS_PER_SLOT 1000000000LL
 
+/* The curve's last point; from here on the price is held. */
+#define LIQ_LAST_CURVE_SLOT 55
+
 /*
  * Everything the agent keeps (72 bytes encoded, in this order). A slot
  * is a whole second since birth; the price world is a pure function of
@@ -43,7 +46,9 @@ int64_t liq_price_at(uint64_t slot);
  * One tick at wall-clock time now_ns: the first tick processes slot 0;
  * later ticks process every slot up to the current one, the skipped
  * ones as catch-up after a GAP DETECTED banner (reporting a breach
- * that happened in the gap), then the current one live.
+ * that happened in the gap), then the current one live. Missed slots
+ * past LIQ_LAST_CURVE_SLOT are accounted together, so the work of one
+ * tick is bounded however long the gap.
  */
 void liq_tick(struct liq_state *s, int64_t now_ns, liq_log_fn log, void *ctx);
 

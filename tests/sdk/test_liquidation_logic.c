@@ -129,6 +129,37 @@ TEST(gap_after_live_breach)
     ASSERT_U64_EQ(st.last_slot, 50);
 }
 
+/* A year away: the catch-up stays a few dozen lines and one tick. */
+TEST(long_gap_is_bounded)
+{
+    static struct logbuf log;
+    struct liq_state st = { 0 };
+    const uint64_t year = 365ULL * 24 * 3600;
+
+    for (int s = 0; s <= 14; s++)
+        liq_tick(&st, SLOT(s), capture, &log);
+    log.lines = 0;
+    liq_tick(&st, SLOT(year), capture, &log);
+    ASSERT_TRUE(log.lines < 60);
+    ASSERT_U64_EQ(st.last_slot, year);
+    ASSERT_EQ(st.slots_processed, year + 1);
+    ASSERT_U64_EQ(st.first_warning_slot, 38);
+    ASSERT_EQ(st.price, 175000);
+    ASSERT_EQ(st.low, 154000);
+    ASSERT_STR_CONTAINS(log.text,
+                        "THRESHOLD BREACHED AT SLOT 38 (DURING "
+                        "DOWNTIME)");
+    ASSERT_STR_CONTAINS(log.text,
+                        "slots 56-31535999 price $1,750.00 "
+                        "(catch-up, held)");
+    /* Clocks at the ends of the i64 range neither overflow nor hang. */
+    memset(&st, 0, sizeof(st));
+    liq_tick(&st, INT64_MIN, capture, &log);
+    liq_tick(&st, INT64_MAX, capture, &log);
+    ASSERT_U64_EQ(st.last_slot, UINT64_MAX / 1000000000ULL);
+    ASSERT_EQ(st.slots_processed, UINT32_MAX);
+}
+
 TEST(same_slot_and_clock_skew)
 {
     struct liq_state st = { 0 };
