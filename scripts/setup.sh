@@ -6,12 +6,16 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential cmake pkg-config libsodium-dev libcjson-dev
       clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
-      wabt nodejs npm)
+      wabt)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
         missing+=("$p")
 done
+# Node.js may come from a package that bundles npm (and conflicts with
+# Debian's npm), so look for the commands rather than the packages.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     sudo=""
