@@ -700,7 +700,9 @@ static int sec_code(struct dec *x)
     buf = m->localbuf;
     for (i = 0; i < n; i++) {
         IG_WASM_TRY(read_code_entry(x, &m->funcs[i], buf, &nl));
-        buf += nl;
+        /* buf is NULL when no function has locals. */
+        if (nl)
+            buf += nl;
     }
     return 0;
 }

@@ -208,35 +208,58 @@ static int read_imm(struct ig_wasm_reader *r, struct ig_wasm_instr *in)
     }
 }
 
-int ig_wasm__read_instr(struct ig_wasm_reader *r, struct ig_wasm_instr *in)
+/* The 0xfc prefix, SIMD and illegal opcodes. */
+static int read_unusual(struct ig_wasm_reader *r, struct ig_wasm_instr *in)
 {
     const uint8_t *begin = r->p;
     int rc;
 
-    if (r->p >= r->end)
-        return ig_wasm__reader_fail(r, "unexpected end");
     in->op = *r->p++;
-    in->imm = 0;
-    if (in->op == IG_OP_PREFIX_FC) {
-        rc = ig_wasm__read_u32(r, &in->sub);
-        if (rc)
-            return rc;
-        if (in->sub >= FC_COUNT || !imm_of_fc[in->sub]) {
-            r->p = begin;
-            return ig_wasm__reader_fail(r, "illegal opcode");
-        }
-        in->imm = (uint8_t)(imm_of_fc[in->sub] - 1);
-    }
-    else if (in->op == 0xfd) {
+    if (in->op == 0xfd) {
         r->p = begin;
         return ig_wasm__reader_fail(r, "SIMD instructions are not supported");
     }
-    else if (!imm_of[in->op]) {
+    if (in->op != IG_OP_PREFIX_FC) {
         r->p = begin;
         return ig_wasm__reader_fail(r, "illegal opcode");
     }
-    else {
-        in->imm = (uint8_t)(imm_of[in->op] - 1);
+    rc = ig_wasm__read_u32(r, &in->sub);
+    if (rc)
+        return rc;
+    if (in->sub >= FC_COUNT || !imm_of_fc[in->sub]) {
+        r->p = begin;
+        return ig_wasm__reader_fail(r, "illegal opcode");
+    }
+    in->imm = (uint8_t)(imm_of_fc[in->sub] - 1);
+    return read_imm(r, in);
+}
+
+/* Immediate kinds that are one index. */
+#define ONE_INDEX                                                              \
+    ((1u << IG_WASM_IMM_LABEL) | (1u << IG_WASM_IMM_FUNC) |                    \
+     (1u << IG_WASM_IMM_LOCAL) | (1u << IG_WASM_IMM_GLOBAL) |                  \
+     (1u << IG_WASM_IMM_TABLE) | (1u << IG_WASM_IMM_DATA) |                    \
+     (1u << IG_WASM_IMM_ELEM))
+
+int ig_wasm__read_instr(struct ig_wasm_reader *r, struct ig_wasm_instr *in)
+{
+    uint8_t k;
+
+    if (r->p >= r->end)
+        return ig_wasm__reader_fail(r, "unexpected end");
+    in->op = *r->p;
+    k = imm_of[in->op];
+    if (k == 0)
+        return read_unusual(r, in);
+    r->p++;
+    in->imm = (uint8_t)(k - 1);
+    /* Most instructions have no immediate or one small index: decide
+     * those with plain branches before the general switch. */
+    if (in->imm == IG_WASM_IMM_NONE)
+        return 0;
+    if (((1u << in->imm) & ONE_INDEX) && r->p < r->end && !(*r->p & 0x80)) {
+        in->a = *r->p++;
+        return 0;
     }
     return read_imm(r, in);
 }
