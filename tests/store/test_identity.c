@@ -10,6 +10,7 @@
 #include "store/did.h"
 #include "store/identity.h"
 #include "store_test.h"
+#include "util/base58.h"
 #include "util/err.h"
 
 #define SEED_DID "did:key:z6MkehRgf7yJbgaGfYsdoAsKdBPE3dj2CYhowQdcjqSJgvVd"
@@ -123,8 +124,8 @@ TEST(did_vectors)
 
 TEST(did_parse_errors)
 {
-    uint8_t k[32];
-    char err[128];
+    uint8_t k[32], mc[34];
+    char err[128], did[IG_DID_MAX];
 
     ASSERT_EQ(ig_did_parse("did:key:", k, err, sizeof(err)), IG_EFORMAT);
     ASSERT_EQ(ig_did_parse("did:web:z6Mkeh", k, err, sizeof(err)), IG_EFORMAT);
@@ -137,7 +138,15 @@ TEST(did_parse_errors)
                            err,
                            sizeof(err)),
               IG_EFORMAT);
-    ASSERT_EQ(ig_did_parse("did:key:z6Mkeh", k, err, sizeof(err)), IG_EFORMAT);
+    ASSERT_STR_CONTAINS(err, "0xed01");
+    /* The Ed25519 multicodec with a 31-byte key. */
+    memset(mc, 7, sizeof(mc));
+    mc[0] = 0xed;
+    mc[1] = 0x01;
+    memcpy(did, "did:key:z", 9);
+    ASSERT_TRUE(ig_base58_encode(mc, 33, did + 9, sizeof(did) - 9) > 0);
+    ASSERT_EQ(ig_did_parse(did, k, err, sizeof(err)), IG_EFORMAT);
+    ASSERT_STR_CONTAINS(err, "31 bytes, not 32");
 }
 
 TEST(agentid_accepts)
