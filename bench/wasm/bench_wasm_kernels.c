@@ -235,6 +235,12 @@ static int bench_kernel(const struct kernel *k,
 
     snprintf(path, sizeof(path), KERNEL_DIR "/%s.wasm", k->name);
     rc = bench_read_file(path, &wasm, &len);
+    if (rc < 0) {
+        printf("%-8s not built (%s): build with -DIGORD_BENCH_KERNELS=ON\n",
+               k->name,
+               path);
+        return rc;
+    }
     if (rc == 0)
         rc = measure(RUN_NATIVE, k, NULL, 0, runs, &nat);
     if (rc == 0)

@@ -125,6 +125,16 @@ static int time_instantiate(const uint8_t *wasm,
     return rc;
 }
 
+/* Paths inside the build tree are shown relative to it. */
+static const char *short_name(const char *path)
+{
+    size_t n = strlen(IG_BINARY_DIR);
+
+    if (strncmp(path, IG_BINARY_DIR, n) == 0 && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
 static int bench_file(const char *path, int iters)
 {
     struct ig_manifest man;
@@ -141,13 +151,12 @@ static int bench_file(const char *path, int iters)
     if (rc == 0)
         rc = time_instantiate(wasm, len, &man, iters, &inst);
     if (rc == 0)
-        printf("%-44s %7.1f KB  load %8.3f ms (%6.1f MB/s)  "
-               "instantiate %7.3f ms\n",
-               path,
+        printf("%7.1f KB  load %7.3f ms %7.1f MB/s  instantiate %7.3f ms  %s\n",
                (double)len / 1024,
                (double)load / 1e6,
                (double)len / ((double)load / 1e9) / 1e6,
-               (double)inst / 1e6);
+               (double)inst / 1e6,
+               short_name(path));
     else
         printf("%s: %s\n", path, ig_strerror(rc));
     ig_manifest_free(&man);
@@ -169,7 +178,9 @@ int main(int argc, char **argv)
                 MAX_ITERS);
         return 2;
     }
-    printf("wasm load and instantiate, median of %d\n", iters);
+    printf("wasm load (decode, validate, compile) and instantiate "
+           "(link through the membrane, create), median of %d\n",
+           iters);
     for (int i = first; i < argc; i++, ran++)
         failed |= bench_file(argv[i], iters) < 0;
     for (size_t i = 0;
