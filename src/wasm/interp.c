@@ -12,6 +12,11 @@
 #include "wasm/objects.h"
 #include "wasm/store.h"
 
+/* Guest memory is read and written in host byte order. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the wasm engine needs a little-endian host"
+#endif
+
 /* Computed goto where the compiler has it, a switch elsewhere. */
 #if defined(__GNUC__) && !defined(IG_WASM_NO_CGOTO)
 #define IG_CGOTO 1
