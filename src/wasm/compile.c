@@ -67,8 +67,9 @@ struct cc {
     uint32_t nlocals, nresults, maxh, pending;
     const uint8_t *body_end;
     int dead;
-    size_t last_dst;  /* d word of the op that made the top entry */
-    size_t cmp_start; /* start of that op when it is a fusable compare */
+    size_t last_dst;   /* d word of the op that made the top entry */
+    size_t cmp_start;  /* start of that op when it is a fusable compare */
+    size_t copy_start; /* start of the last op when it is a lone COPY */
     struct cmp cmp;
     int rc;
 };
@@ -148,6 +149,7 @@ static void emitv(struct cc *c, int n, ...)
 
     c->last_dst = NONE;
     c->cmp_start = NONE;
+    c->copy_start = NONE;
     if (c->rc || grow((void **)&c->code, &c->cap, c->len + (size_t)n, 4)) {
         c->rc = -ENOMEM;
         return;
@@ -156,6 +158,24 @@ static void emitv(struct cc *c, int n, ...)
     for (i = 0; i < n; i++)
         c->code[c->len++] = va_arg(ap, unsigned);
     va_end(ap);
+}
+
+/* fp[d] = fp[a]. Two copies in a row share one dispatch: shuffles of
+ * locals between loop iterations are common. */
+static void emit_copy(struct cc *c, uint32_t d, uint32_t a)
+{
+    size_t at = c->copy_start;
+
+    if (at != NONE) {
+        emitv(c, 2, d, a);
+        if (!c->rc)
+            c->code[at] = IG_I_COPY2;
+        return;
+    }
+    at = c->len;
+    emitv(c, 3, IG_I_COPY, d, a);
+    if (!c->rc)
+        c->copy_start = at;
 }
 
 static void emit_const(struct cc *c, uint32_t d, uint64_t k)
@@ -186,6 +206,7 @@ static void label_here(struct cc *c)
 {
     c->last_dst = NONE;
     c->cmp_start = NONE;
+    c->copy_start = NONE;
 }
 
 static void resolve(struct cc *c, uint32_t chain, uint32_t target)
@@ -281,7 +302,7 @@ static void materialize(struct cc *c, uint32_t pos)
     uint32_t h = home(c, pos);
 
     if (e->kind == VK_LOCAL) {
-        emitv(c, 3, IG_I_COPY, h, e->idx);
+        emit_copy(c, h, e->idx);
         c->lrefs[e->idx]--;
     }
     else if (e->kind == VK_CONST) {
@@ -413,7 +434,7 @@ static void c_local_set(struct cc *c, uint32_t x, int tee)
         emit_const(c, x, e->k);
     }
     else {
-        emitv(c, 3, IG_I_COPY, x, e->idx);
+        emit_copy(c, x, e->idx);
     }
     if (!tee)
         pop(c);
@@ -555,7 +576,7 @@ static void emit_store(struct cc *c, uint32_t d, const struct vent *e)
     if (e->kind == VK_CONST)
         emit_const(c, d, e->k);
     else if (e->idx != d)
-        emitv(c, 3, IG_I_COPY, d, e->idx);
+        emit_copy(c, d, e->idx);
 }
 
 /* Copy the top values to t's result slots. Sources sit at or above their
@@ -1036,7 +1057,7 @@ static int setup_func(struct cc *c,
     c->noff = c->offcap = 0;
     c->vh = c->ch = c->maxh = c->pending = 0;
     c->dead = 0;
-    c->last_dst = c->cmp_start = NONE;
+    c->last_dst = c->cmp_start = c->copy_start = NONE;
     push_ctl(c, CK_FUNC, 0, ft->nresults);
     return c->rc;
 }
