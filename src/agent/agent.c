@@ -178,14 +178,11 @@ static int guest_call(struct ig_agent *a,
                    name,
                    ig_strerror(rc),
                    ig_membrane_last_error(a->mb));
+    else if (ig_wasm_store_last_error(a->ws)[0]) /* names the trap */
+        ig_err_set(
+          err, errlen, "%s: %s", name, ig_wasm_store_last_error(a->ws));
     else
-        ig_err_set(err,
-                   errlen,
-                   "%s: %s%s%s",
-                   name,
-                   ig_strerror(rc),
-                   ig_wasm_store_last_error(a->ws)[0] ? " at " : "",
-                   ig_wasm_store_last_error(a->ws));
+        ig_err_set(err, errlen, "%s: %s", name, ig_strerror(rc));
     return rc;
 }
 

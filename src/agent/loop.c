@@ -26,6 +26,8 @@ struct loop {
     uint64_t next_tick;
     uint64_t next_ckpt;
     uint64_t ticks;
+    char *why; /* the caller's buffer for the reason the loop ended */
+    size_t whylen;
 };
 
 static uint64_t now_ns(void)
@@ -111,9 +113,11 @@ static int checkpoint(struct loop *l, const char *why)
     int rc = ig_agent_checkpoint(l->a, &wrote, err, sizeof(err));
 
     if (rc < 0) {
-        ig_error(l->comp,
-                 "checkpoint failed, nothing committed: %s",
-                 err[0] ? err : ig_strerror(rc));
+        ig_err_set(l->why,
+                   l->whylen,
+                   "checkpoint failed, nothing committed: %s",
+                   err[0] ? err : ig_strerror(rc));
+        ig_error(l->comp, "%s", l->why);
         return rc;
     }
     fmt_budget(ig_agent_budget(l->a), b);
@@ -178,10 +182,12 @@ static int do_tick(struct loop *l, int *rc)
         return end_budget(l, rc);
     *rc = ig_agent_tick(l->a, &r, err, sizeof(err));
     if (*rc < 0) {
-        ig_error(l->comp,
-                 "tick %" PRIu64 " failed: %s",
-                 r.tick,
-                 err[0] ? err : ig_strerror(*rc));
+        ig_err_set(l->why,
+                   l->whylen,
+                   "tick %" PRIu64 " failed: %s",
+                   r.tick,
+                   err[0] ? err : ig_strerror(*rc));
+        ig_error(l->comp, "%s", l->why);
         ig_error(l->comp,
                  "not committing the state of a failed tick; "
                  "the last committed checkpoint (tick %" PRIu64 ") stays",
@@ -228,12 +234,19 @@ static int run(struct loop *l, int *rc)
     return end;
 }
 
-int ig_loop_run(struct ig_agent *a, const struct ig_loop_opts *o, int *rc)
+int ig_loop_run(struct ig_agent *a,
+                const struct ig_loop_opts *o,
+                int *rc,
+                char *why,
+                size_t whylen)
 {
-    struct loop l = { .a = a, .o = *o, .sfd = -1 };
+    struct loop l = {
+        .a = a, .o = *o, .sfd = -1, .why = why, .whylen = whylen
+    };
     int end;
 
     *rc = 0;
+    ig_err_set(why, whylen, "%s", "");
     if (!l.o.tick_ns)
         l.o.tick_ns = IG_LOOP_TICK_NS;
     if (!l.o.fast_ns)
@@ -243,7 +256,8 @@ int ig_loop_run(struct ig_agent *a, const struct ig_loop_opts *o, int *rc)
     snprintf(l.comp, sizeof(l.comp), "agent:%s", ig_agent_id(a));
     *rc = open_signals(&l);
     if (*rc < 0) {
-        ig_error(l.comp, "cannot watch signals: %s", ig_strerror(*rc));
+        ig_err_set(why, whylen, "cannot watch signals: %s", ig_strerror(*rc));
+        ig_error(l.comp, "%s", why ? why : "cannot watch signals");
         return IG_LOOP_ERROR;
     }
     end = run(&l, rc);

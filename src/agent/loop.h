@@ -4,6 +4,7 @@
 #ifndef IG_AGENT_LOOP_H
 #define IG_AGENT_LOOP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "agent/agent.h"
@@ -35,8 +36,13 @@ enum ig_loop_end {
  * happens in a signal handler), and a signal arriving during a tick is
  * handled when the tick returns. Every tick and checkpoint is logged
  * under "agent:<id>". *rc gets the code of the failure that ended the
- * loop (0 for a signal).
+ * loop (0 for a signal); why (may be NULL) gets one line on a failed
+ * tick or checkpoint ("tick 3 failed: agent_tick: trap: ...").
  */
-int ig_loop_run(struct ig_agent *a, const struct ig_loop_opts *o, int *rc);
+int ig_loop_run(struct ig_agent *a,
+                const struct ig_loop_opts *o,
+                int *rc,
+                char *why,
+                size_t whylen);
 
 #endif

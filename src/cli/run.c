@@ -301,26 +301,22 @@ static void print_banner(struct run_ctx *c)
     fflush(stdout);
 }
 
-static int exit_status(int end)
+/* The status for how the loop ended, with its one-line reason. */
+static int exit_status(int end, const char *why)
 {
     switch (end) {
         case IG_LOOP_SIGNAL:
         case IG_LOOP_MAX_TICKS:
             return IG_EXIT_OK;
         case IG_LOOP_BUDGET:
-            fprintf(stderr,
-                    "igord: budget exhausted; final checkpoint "
-                    "committed\n");
+            ig_flags_error("budget exhausted; final checkpoint committed");
             return IG_EXIT_BUDGET;
         case IG_LOOP_TRAP:
-            fprintf(stderr,
-                    "igord: the agent failed a tick; its last "
-                    "committed checkpoint is kept\n");
+            ig_flags_error("%s; the last committed checkpoint is kept", why);
             return IG_EXIT_TRAP;
         default:
-            fprintf(stderr,
-                    "igord: stopped: a checkpoint could not be committed; "
-                    "the last committed one is kept\n");
+            ig_flags_error("%s; the last committed checkpoint is kept",
+                           why[0] ? why : "stopped");
             return IG_EXIT_FAIL;
     }
 }
@@ -337,7 +333,7 @@ static void free_ctx(struct run_ctx *c)
 
 static int run_agent(struct run_ctx *c, int resume)
 {
-    char beside[4096];
+    char beside[4096], why[512] = "";
     int rc, end, lrc;
 
     rc = setup_basics(c);
@@ -358,9 +354,9 @@ static int run_agent(struct run_ctx *c, int resume)
         return rc == IG_EUSAGE ? IG_EXIT_USAGE : IG_EXIT_FAIL;
     }
     print_banner(c);
-    end = ig_loop_run(c->agent, &c->args.loop, &lrc);
+    end = ig_loop_run(c->agent, &c->args.loop, &lrc, why, sizeof(why));
     free_ctx(c);
-    return exit_status(end);
+    return exit_status(end, why);
 }
 
 int ig_cmd_run(int argc, char **argv)
@@ -374,8 +370,7 @@ int ig_cmd_run(int argc, char **argv)
           &a->budget,
           "B",
           "1.0",
-          "budget for a fresh start (exact decimal; replaces the "
-          "checkpoint's when given)" },
+          "budget (exact; replaces a checkpoint's)" },
         COMMON_FLAGS(a),
     };
     const struct ig_flags_spec spec = {

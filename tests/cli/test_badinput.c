@@ -44,6 +44,9 @@ static void expect_refusal(const char *dir,
                      r.err);
     ASSERT_STR_CONTAINS(r.err, "igord: ");
     ASSERT_STR_EQ(after, before);
+    if (getenv("IG_TEST_SHOW")) /* what docs/bad-input.md quotes */
+        printf("%s: exit %d: %s", ig_test_current, r.code,
+               strstr(r.err, "igord: "));
     free(before);
     free(after);
     cli_result_free(&r);

@@ -24,8 +24,11 @@ static const char *pathf(int slot, const char *dir, const char *rel)
     return path_buf[slot];
 }
 
-/* Start the probe in dir, let it reach "tick <n>:", then SIGINT it. */
-static void run_until_tick(const char *dir, int n, struct cli_result *r)
+/* Start the probe in dir, let it reach "tick <n>:", then send sig. */
+static void signal_at_tick(const char *dir,
+                           int n,
+                           int sig,
+                           struct cli_result *r)
 {
     const char *args[] = { "run", "--checkpoint-dir", dir,
                            FAST,  cli_probe("ok"),    NULL };
@@ -38,8 +41,13 @@ static void run_until_tick(const char *dir, int n, struct cli_result *r)
         cli_wait(&p, T_SHORT, r);
         IG_TEST_FAIL("no \"%s\"; stderr:\n%s", needle, r->err);
     }
-    kill(p.pid, SIGINT);
+    kill(p.pid, sig);
     cli_wait(&p, T_SHORT, r);
+}
+
+static void run_until_tick(const char *dir, int n, struct cli_result *r)
+{
+    signal_at_tick(dir, n, SIGINT, r);
 }
 
 /* The tick number inspect reports for a checkpoint file. */
@@ -235,6 +243,46 @@ TEST(max_ticks_stops_with_final_checkpoint)
     ASSERT_STR_CONTAINS(r.out, "Agent:    counted");
     ASSERT_EQ(inspect_tick(pathf(0, dir, "counted.checkpoint")), 4);
     ASSERT_TRUE(cli_exists(pathf(1, dir, "history/counted/0000000004.ckpt")));
+    cli_result_free(&r);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+TEST(sigterm_commits_like_sigint)
+{
+    char *dir = cli_tmpdir();
+    struct cli_result r;
+
+    signal_at_tick(dir, 2, SIGTERM, &r);
+    ASSERT_EQ(r.signo, 0);
+    ASSERT_EQ(r.code, 0);
+    ASSERT_STR_CONTAINS(r.err, "Terminated received, stopping");
+    ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
+    ASSERT_TRUE(inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
+    cli_result_free(&r);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+TEST(more_work_ticks_at_the_fast_interval)
+{
+    char *dir = cli_tmpdir();
+    /* The first tick comes after the normal interval (2 s); at that
+     * interval the other four would take 8 s more, past the 6 s this
+     * run is given. More work means they come 20 ms apart. */
+    const char *args[] = {
+        "run", "--checkpoint-dir",      dir,    "--tick-interval",
+        "2s",  "--fast-interval",       "20ms", "--ticks",
+        "5",   "--checkpoint-interval", "60s",  cli_probe("more"),
+        NULL
+    };
+    struct cli_result r;
+
+    cli_run(&r, 6000, args);
+    ASSERT_EQ(r.code, 0);
+    ASSERT_STR_CONTAINS(r.err, "tick 5:");
+    ASSERT_STR_CONTAINS(r.err, "more work");
+    ASSERT_EQ(inspect_tick(pathf(0, dir, "more.checkpoint")), 5);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);

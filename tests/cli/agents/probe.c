@@ -93,7 +93,11 @@ EXPORT("agent_tick") void agent_tick(int32_t unused)
 EXPORT("agent_tick") int32_t agent_tick(void)
 {
     tick_body();
+#ifdef PROBE_MORE
+    return 1; /* always more work: tick again after the fast interval */
+#else
     return 0;
+#endif
 }
 #endif
 
