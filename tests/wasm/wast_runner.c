@@ -64,6 +64,11 @@ static void note(struct wast_run *r, const char *fmt, ...)
 static void report(struct wast_run *r,
                    const char *prefix,
                    const char *fmt,
+                   va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void report(struct wast_run *r,
+                   const char *prefix,
+                   const char *fmt,
                    va_list ap)
 {
     fprintf(stderr, "%s:%d: %s", r->file, r->line, prefix);
