@@ -26,6 +26,7 @@ struct dec {
     int has_funcsec; /* a function section was seen */
     int has_codesec; /* a code section was seen */
     int has_datasec;
+    int in_section; /* reading a section's contents */
 };
 
 /* ------------------------------------------------------------- messages */
@@ -103,8 +104,7 @@ static int fail(struct dec *x, int code, const char *fmt, ...)
 static int reader_fail(struct dec *x, int rc)
 {
     if (rc == IG_EWASM_MALFORMED && x->r.why &&
-        strcmp(x->r.why, "unexpected end") == 0 &&
-        x->r.end != x->m->bytes + x->m->len)
+        strcmp(x->r.why, "unexpected end") == 0 && x->in_section)
         x->r.why = "unexpected end of section or function";
     return ig_wasm__diag_reader(x->d, &x->r, rc);
 }
@@ -128,18 +128,42 @@ static int alloc_array(void **out, size_t n, size_t size)
     return *out ? 0 : -ENOMEM;
 }
 
-/* A vector count bounded by the input (min_size bytes an item) and by an
- * engine limit. */
+/*
+ * A vector count. Each item takes at least min_size bytes, so a count the
+ * bytes left cannot hold is malformed; *cap then says how many items they
+ * could hold (plus one), and decoding that many finds the first bad one,
+ * whose error says more than the count's. Otherwise a count over limit is
+ * refused and *cap is the count.
+ */
 static int read_vec(struct dec *x,
                     size_t min_size,
                     uint32_t limit,
                     const char *what,
-                    uint32_t *n)
+                    uint32_t *n,
+                    uint32_t *cap)
 {
-    TRY_READ(x, ig_wasm__read_count(&x->r, min_size, n));
+    size_t fit;
+
+    TRY_READ(x, ig_wasm__read_u32(&x->r, n));
+    fit = ig_wasm__reader_left(&x->r) / min_size;
+    if (*n > fit) {
+        *cap = (uint32_t)fit + 1;
+        return 0;
+    }
     if (*n > limit)
         return fail(
           x, IG_EWASM_LIMIT, "too many %s: %u (limit %u)", what, *n, limit);
+    *cap = *n;
+    return 0;
+}
+
+/* Item i of a vector with room for cap: past it the input has run out
+ * (see read_vec), whatever the count said. */
+static int vec_slot(struct dec *x, uint32_t i, uint32_t cap)
+{
+    if (i >= cap)
+        return fail(
+          x, IG_EWASM_MALFORMED, "unexpected end of section or function");
     return 0;
 }
 
@@ -280,12 +304,29 @@ static int read_constexpr(struct dec *x, struct ig_wasm_constexpr *ce)
 
 /* ------------------------------------------------------------- sections */
 
+/* A vector of value types into out, one byte per input byte: the type
+ * buffer holds as many bytes as the type section. */
+static int read_valtypes(struct dec *x,
+                         uint32_t limit,
+                         const char *what,
+                         uint32_t *n,
+                         uint8_t *out)
+{
+    uint32_t i, cap;
+
+    IG_WASM_TRY(read_vec(x, 1, limit, what, n, &cap));
+    for (i = 0; i < *n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
+        TRY_READ(x, ig_wasm__read_valtype(&x->r, &out[i]));
+    }
+    return 0;
+}
+
 static int read_functype(struct dec *x,
                          struct ig_wasm_functype *ft,
                          uint8_t **buf)
 {
     uint8_t form, *types = *buf;
-    uint32_t i;
 
     TRY_READ(x, ig_wasm__read_u8(&x->r, &form));
     if (form != 0x60) {
@@ -293,14 +334,12 @@ static int read_functype(struct dec *x,
         return fail(
           x, IG_EWASM_MALFORMED, "malformed function type 0x%02x", form);
     }
-    IG_WASM_TRY(read_vec(x, 1, IG_WASM_MAX_PARAMS, "parameters", &ft->nparams));
-    for (i = 0; i < ft->nparams; i++)
-        TRY_READ(x, ig_wasm__read_valtype(&x->r, &types[i]));
+    IG_WASM_TRY(
+      read_valtypes(x, IG_WASM_MAX_PARAMS, "parameters", &ft->nparams, types));
     ft->params = types;
     types += ft->nparams;
-    IG_WASM_TRY(read_vec(x, 1, IG_WASM_MAX_RESULTS, "results", &ft->nresults));
-    for (i = 0; i < ft->nresults; i++)
-        TRY_READ(x, ig_wasm__read_valtype(&x->r, &types[i]));
+    IG_WASM_TRY(
+      read_valtypes(x, IG_WASM_MAX_RESULTS, "results", &ft->nresults, types));
     ft->results = types;
     *buf = types + ft->nresults;
     return 0;
@@ -310,18 +349,20 @@ static int sec_type(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
     uint8_t *buf;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(read_vec(x, 3, IG_WASM_MAX_TYPES, "types", &n));
-    IG_WASM_TRY(alloc_array((void **)&m->types, n, sizeof *m->types));
+    IG_WASM_TRY(read_vec(x, 3, IG_WASM_MAX_TYPES, "types", &n, &cap));
+    IG_WASM_TRY(alloc_array((void **)&m->types, cap, sizeof *m->types));
     /* Every value type takes one input byte, so the section's size bounds
      * them all. */
     IG_WASM_TRY(
       alloc_array((void **)&m->typebuf, ig_wasm__reader_left(&x->r), 1));
-    m->ntypes = n;
     buf = m->typebuf;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         IG_WASM_TRY(read_functype(x, &m->types[i], &buf));
+    }
+    m->ntypes = n;
     return 0;
 }
 
@@ -354,13 +395,14 @@ static int read_import_desc(struct dec *x, struct ig_wasm_import *im)
 static int sec_import(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(read_vec(x, 4, IG_WASM_MAX_IMPORTS, "imports", &n));
-    IG_WASM_TRY(alloc_array((void **)&m->imports, n, sizeof *m->imports));
+    IG_WASM_TRY(read_vec(x, 4, IG_WASM_MAX_IMPORTS, "imports", &n, &cap));
+    IG_WASM_TRY(alloc_array((void **)&m->imports, cap, sizeof *m->imports));
     for (i = 0; i < n; i++) {
         struct ig_wasm_import *im = &m->imports[i];
 
+        IG_WASM_TRY(vec_slot(x, i, cap));
         m->nimports = i + 1;
         IG_WASM_TRY(read_name_copy(x, &im->module, &im->module_len));
         IG_WASM_TRY(read_name_copy(x, &im->name, &im->name_len));
@@ -372,14 +414,16 @@ static int sec_import(struct dec *x)
 static int sec_function(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(
-      read_vec(x, 1, IG_WASM_MAX_FUNCS - m->nfunc_imports, "functions", &n));
-    IG_WASM_TRY(alloc_array((void **)&m->funcs, n, sizeof *m->funcs));
-    m->nfuncs = n;
-    for (i = 0; i < n; i++)
+    IG_WASM_TRY(read_vec(
+      x, 1, IG_WASM_MAX_FUNCS - m->nfunc_imports, "functions", &n, &cap));
+    IG_WASM_TRY(alloc_array((void **)&m->funcs, cap, sizeof *m->funcs));
+    for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         TRY_READ(x, ig_wasm__read_u32(&x->r, &m->funcs[i].type_idx));
+    }
+    m->nfuncs = n;
     x->has_funcsec = 1;
     return 0;
 }
@@ -427,13 +471,15 @@ static int alloc_tables(struct dec *x, uint32_t n)
 static int sec_table(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(
-      read_vec(x, 3, IG_WASM_MAX_TABLES - m->ntable_imports, "tables", &n));
-    IG_WASM_TRY(alloc_tables(x, n));
-    for (i = 0; i < n; i++)
+    IG_WASM_TRY(read_vec(
+      x, 3, IG_WASM_MAX_TABLES - m->ntable_imports, "tables", &n, &cap));
+    IG_WASM_TRY(alloc_tables(x, cap));
+    for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         IG_WASM_TRY(read_tabletype(x, &m->tables[m->ntable_imports + i]));
+    }
     return 0;
 }
 
@@ -454,13 +500,15 @@ static int alloc_mems(struct dec *x, uint32_t n)
 static int sec_memory(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(
-      read_vec(x, 2, IG_WASM_MAX_TABLES - m->nmem_imports, "memories", &n));
-    IG_WASM_TRY(alloc_mems(x, n));
-    for (i = 0; i < n; i++)
+    IG_WASM_TRY(read_vec(
+      x, 2, IG_WASM_MAX_TABLES - m->nmem_imports, "memories", &n, &cap));
+    IG_WASM_TRY(alloc_mems(x, cap));
+    for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         IG_WASM_TRY(read_limits(x, &m->mems[m->nmem_imports + i]));
+    }
     return 0;
 }
 
@@ -481,33 +529,35 @@ static int alloc_globals(struct dec *x, uint32_t n)
 static int sec_global(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(
-      read_vec(x, 3, IG_WASM_MAX_GLOBALS - m->nglobal_imports, "globals", &n));
-    IG_WASM_TRY(alloc_globals(x, n));
-    IG_WASM_TRY(alloc_array((void **)&m->globals, n, sizeof *m->globals));
-    m->nglobals = n;
+    IG_WASM_TRY(read_vec(
+      x, 3, IG_WASM_MAX_GLOBALS - m->nglobal_imports, "globals", &n, &cap));
+    IG_WASM_TRY(alloc_globals(x, cap));
+    IG_WASM_TRY(alloc_array((void **)&m->globals, cap, sizeof *m->globals));
     for (i = 0; i < n; i++) {
         struct ig_wasm_globaldef *g = &m->globals[i];
 
+        IG_WASM_TRY(vec_slot(x, i, cap));
         IG_WASM_TRY(read_globaltype(x, &g->type));
         m->global_types[m->nglobal_imports + i] = g->type;
         IG_WASM_TRY(read_constexpr(x, &g->init));
     }
+    m->nglobals = n;
     return 0;
 }
 
 static int sec_export(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(read_vec(x, 3, IG_WASM_MAX_EXPORTS, "exports", &n));
-    IG_WASM_TRY(alloc_array((void **)&m->exports, n, sizeof *m->exports));
+    IG_WASM_TRY(read_vec(x, 3, IG_WASM_MAX_EXPORTS, "exports", &n, &cap));
+    IG_WASM_TRY(alloc_array((void **)&m->exports, cap, sizeof *m->exports));
     for (i = 0; i < n; i++) {
         struct ig_wasm_export *e = &m->exports[i];
 
+        IG_WASM_TRY(vec_slot(x, i, cap));
         m->nexports = i + 1;
         IG_WASM_TRY(read_name_copy(x, &e->name, &e->name_len));
         TRY_READ(x, ig_wasm__read_u8(&x->r, &e->kind));
@@ -531,11 +581,12 @@ static int sec_start(struct dec *x)
 /* The element items: function indices (ref.func) or expressions. */
 static int read_elem_items(struct dec *x, struct ig_wasm_elem *e, int exprs)
 {
-    uint32_t i, idx;
+    uint32_t i, idx, n, cap;
 
-    IG_WASM_TRY(read_vec(x, 1, UINT32_MAX, "elements", &e->count));
-    IG_WASM_TRY(alloc_array((void **)&e->items, e->count, sizeof *e->items));
-    for (i = 0; i < e->count; i++) {
+    IG_WASM_TRY(read_vec(x, 1, UINT32_MAX, "elements", &n, &cap));
+    IG_WASM_TRY(alloc_array((void **)&e->items, cap, sizeof *e->items));
+    for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         if (exprs) {
             IG_WASM_TRY(read_constexpr(x, &e->items[i]));
             continue;
@@ -544,6 +595,7 @@ static int read_elem_items(struct dec *x, struct ig_wasm_elem *e, int exprs)
         e->items[i].op = IG_OP_REF_FUNC;
         e->items[i].value = idx;
     }
+    e->count = n;
     return 0;
 }
 
@@ -586,11 +638,13 @@ static int read_elem(struct dec *x, struct ig_wasm_elem *e)
 static int sec_element(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(read_vec(x, 3, IG_WASM_MAX_SEGMENTS, "element segments", &n));
-    IG_WASM_TRY(alloc_array((void **)&m->elems, n, sizeof *m->elems));
+    IG_WASM_TRY(
+      read_vec(x, 3, IG_WASM_MAX_SEGMENTS, "element segments", &n, &cap));
+    IG_WASM_TRY(alloc_array((void **)&m->elems, cap, sizeof *m->elems));
     for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         m->nelems = i + 1;
         IG_WASM_TRY(read_elem(x, &m->elems[i]));
     }
@@ -615,7 +669,9 @@ static int read_locals(struct dec *x, uint8_t *types, uint32_t *total)
     uint32_t i, ndecl, count;
     uint8_t t;
 
-    TRY_READ(x, ig_wasm__read_count(&x->r, 2, &ndecl));
+    /* No allocation depends on ndecl: a count past the input just runs
+     * into the end of the body. */
+    TRY_READ(x, ig_wasm__read_u32(&x->r, &ndecl));
     for (i = 0; i < ndecl; i++) {
         TRY_READ(x, ig_wasm__read_u32(&x->r, &count));
         TRY_READ(x, ig_wasm__read_valtype(&x->r, &t));
@@ -676,7 +732,7 @@ static int sec_code(struct dec *x)
     uint32_t i, n, nl;
     uint8_t *buf;
 
-    TRY_READ(x, ig_wasm__read_count(&x->r, 3, &n));
+    TRY_READ(x, ig_wasm__read_u32(&x->r, &n));
     if (n != m->nfuncs)
         return fail(x,
                     IG_EWASM_MALFORMED,
@@ -732,9 +788,10 @@ static int read_data(struct dec *x, struct ig_wasm_data *s)
 static int sec_data(struct dec *x)
 {
     struct ig_wasm_module *m = x->m;
-    uint32_t i, n;
+    uint32_t i, n, cap;
 
-    IG_WASM_TRY(read_vec(x, 2, IG_WASM_MAX_SEGMENTS, "data segments", &n));
+    IG_WASM_TRY(
+      read_vec(x, 2, IG_WASM_MAX_SEGMENTS, "data segments", &n, &cap));
     if (m->has_datacount && n != m->datacount)
         return fail(x,
                     IG_EWASM_MALFORMED,
@@ -743,8 +800,9 @@ static int sec_data(struct dec *x)
                     m->datacount,
                     n);
     x->has_datasec = 1;
-    IG_WASM_TRY(alloc_array((void **)&m->datas, n, sizeof *m->datas));
+    IG_WASM_TRY(alloc_array((void **)&m->datas, cap, sizeof *m->datas));
     for (i = 0; i < n; i++) {
+        IG_WASM_TRY(vec_slot(x, i, cap));
         m->ndatas = i + 1;
         IG_WASM_TRY(read_data(x, &m->datas[i]));
     }
@@ -824,7 +882,9 @@ static int next_section(struct dec *x, unsigned *last_rank)
                     size);
     x->r.end = x->r.p + size;
     x->m->section_offset[id] = (uint32_t)ig_wasm__reader_off(&x->r);
+    x->in_section = 1;
     IG_WASM_TRY(decode_section(x, id));
+    x->in_section = 0;
     if (x->r.p != x->r.end)
         return fail(x, IG_EWASM_MALFORMED, "section size mismatch");
     x->r.end = end;

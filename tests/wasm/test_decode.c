@@ -488,6 +488,9 @@ TEST(mutation_never_crashes)
 
 TEST(huge_counts_fail_fast)
 {
+    /* The first bad item still gets its own message. */
+    MALFORMED("malformed import kind",
+              MOD("\x02\x0a\xff\xff\xff\xff\x0f\x01m\x01x\x04"));
     /* Counts far beyond the input must be refused before allocation. */
     MALFORMED("unexpected end", MOD("\x01\x05\xff\xff\xff\xff\x0f"));
     MALFORMED("unexpected end", MOD("\x02\x05\xff\xff\xff\xff\x0f"));
