@@ -46,25 +46,40 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_ctest build-asan
 echo "== fuzz (${fuzz_secs} s per target)"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DIGORD_FUZZ=ON \
     -DIGORD_AGENTS=OFF -DCMAKE_C_COMPILER=clang-14 >/dev/null
-cmake --build build-fuzz -j"$jobs"
-for f in build-fuzz/fuzz/fuzz_*; do
-    [ -x "$f" ] || continue
+cmake --build build-fuzz -j"$jobs" --target fuzzers
+run_fuzzer() { # binary; prints ok/FAIL and returns its status
+    local f=$1 name corpus
     name=$(basename "$f")
     corpus="fuzz/corpus/${name#fuzz_}"
     mkdir -p "build-fuzz/corpus-$name"
-    args=("build-fuzz/corpus-$name")
+    local args=("build-fuzz/corpus-$name")
     [ -d "$corpus" ] && args+=("$corpus")
     if "$f" -max_total_time="$fuzz_secs" -rss_limit_mb=2048 \
         -timeout=10 "${args[@]}" >"build-fuzz/$name.log" 2>&1; then
         echo "ok   $name"
-        total_pass=$((total_pass + 1))
     else
         echo "FAIL $name"
         tail -40 "build-fuzz/$name.log"
-        total_fail=$((total_fail + 1))
+        return 1
     fi
+}
+# Two fuzzers at a time, one per core.
+fuzzers=(build-fuzz/fuzz/fuzz_*)
+for ((i = 0; i < ${#fuzzers[@]}; i += 2)); do
+    pids=()
+    for f in "${fuzzers[@]:i:2}"; do
+        [ -x "$f" ] || continue
+        run_fuzzer "$f" &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do
+        if wait "$p"; then
+            total_pass=$((total_pass + 1))
+        else
+            total_fail=$((total_fail + 1))
+        fi
+    done
 done
-
 echo
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
