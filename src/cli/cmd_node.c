@@ -14,6 +14,7 @@ int ig_cmd_node(int argc, char **argv)
     struct ig_node_cfg cfg = { 0 };
     const char *listen = "/ip4/127.0.0.1/tcp/4001", *dial = NULL;
     const char *peer = NULL, *level = NULL;
+    uint64_t hs_ns = 0, idle_ns = 0, frame_ns = 0;
     int echo = 0, npos, rc;
     char err[256] = "";
     struct ig_node *n;
@@ -54,6 +55,27 @@ int ig_cmd_node(int argc, char **argv)
           "LEVEL",
           "info",
           "debug, info, warn or error" },
+        { "handshake-timeout",
+          0,
+          IG_FLAG_DURATION,
+          &hs_ns,
+          "D",
+          "10s",
+          "close connections not secured and multiplexed by then" },
+        { "idle-timeout",
+          0,
+          IG_FLAG_DURATION,
+          &idle_ns,
+          "D",
+          "5m",
+          "close connections without streams or traffic for this long" },
+        { "frame-timeout",
+          0,
+          IG_FLAG_DURATION,
+          &frame_ns,
+          "D",
+          "30s",
+          "close connections that stop in the middle of a frame" },
     };
     const struct ig_flags_spec spec = {
         "igord node [options]",
@@ -79,6 +101,10 @@ int ig_cmd_node(int argc, char **argv)
     if (peer)
         cfg.dial[cfg.ndial++] = peer;
     cfg.test_echo = echo;
+    /* Durations come in ns; a nonzero value below 1 ms still counts. */
+    cfg.handshake_ms = hs_ns ? (hs_ns + 999999) / 1000000 : 0;
+    cfg.idle_ms = idle_ns ? (idle_ns + 999999) / 1000000 : 0;
+    cfg.frame_ms = frame_ns ? (frame_ns + 999999) / 1000000 : 0;
     rc = ig_node_start(&cfg, &n, err, sizeof(err));
     if (rc < 0) {
         ig_error("node", "cannot start: %s", err[0] ? err : ig_strerror(rc));

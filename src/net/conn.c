@@ -91,6 +91,7 @@ int ig__conn_new(struct ig_host *h,
     ig_buf_init(&c->rx, RX_MAX);
     ig_buf_init(&c->tx, TX_MAX);
     c->last_active = ig_host_now_ms();
+    c->last_read = c->last_active;
     c->deadline = c->last_active + h->cfg.handshake_ms;
     c->state = C_CONNECTING;
     rc = connecting ? 0 : start_security(c);
@@ -481,6 +482,7 @@ void ig__conn_readable(struct ig_conn *c)
         }
         ig_buf_commit(&c->rx, (size_t)n);
         c->last_active = ig_host_now_ms();
+        c->last_read = c->last_active;
         process(c);
         if ((size_t)n < READ_CHUNK)
             break;
@@ -520,8 +522,20 @@ void ig__conn_check_time(struct ig_conn *c, uint64_t now)
         return;
     }
     if (h->cfg.idle_ms && c->state == C_MUX && !c->streams &&
-        now >= c->last_active + h->cfg.idle_ms)
+        now >= c->last_active + h->cfg.idle_ms) {
         ig__conn_fail(c, IG_ETIMEOUT, "idle");
+        return;
+    }
+    /* A peer that starts a frame and stops would hold its buffers and
+     * a slot forever: half a frame gets frame_ms to finish. */
+    if (h->cfg.frame_ms && c->state == C_MUX &&
+        (ig_buf_len(&c->rx) || ig_noise_partial(c->noise) ||
+         ig_yamux_in_frame(c->mux)) &&
+        now >= c->last_read + h->cfg.frame_ms)
+        ig__conn_fail(c,
+                      IG_ETIMEOUT,
+                      "frame stalled for %llu ms",
+                      (unsigned long long)(now - c->last_read));
 }
 
 /* Closing: tell yamux peers goodbye, push out what we can, then free. */

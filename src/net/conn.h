@@ -111,7 +111,8 @@ struct ig_conn {
     struct ig_stream *streams;
     struct ig_stream *dead;
     uint64_t deadline; /* handshake deadline, 0 once up */
-    uint64_t last_active;
+    uint64_t last_active;       /* last byte read or written */
+    uint64_t last_read;         /* last byte read */
     int status; /* why it is closing */
     char reason[IG_REASON_MAX];
     void *user;

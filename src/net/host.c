@@ -32,6 +32,7 @@ void ig_host_cfg_default(struct ig_host_cfg *cfg)
     cfg->window = IG_YAMUX_INITIAL_WINDOW;
     cfg->handshake_ms = 10000;
     cfg->idle_ms = 300000;
+    cfg->frame_ms = 30000;
     cfg->max_msg = 64u * 1024u;
 }
 

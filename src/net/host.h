@@ -21,10 +21,12 @@ struct ig_host_cfg {
     uint32_t window;              /* yamux receive window per stream */
     uint64_t handshake_ms;        /* dial/accept to muxer ready */
     uint64_t idle_ms;             /* no stream and no traffic: close */
+    uint64_t frame_ms;            /* a frame begun, no byte since: close */
     size_t max_msg;               /* longest message of built-in protocols */
 };
 
-/* Defaults: 256 connections, 256 streams each, 10 s handshake, 5 min idle. */
+/* Defaults: 256 connections, 256 streams each, 10 s handshake, 5 min
+ * idle, 30 s for the rest of a frame that has started. */
 void ig_host_cfg_default(struct ig_host_cfg *cfg);
 
 /* Connection events, reported to the owner (who logs them). */

@@ -288,6 +288,11 @@ int ig_yamux_going_away(const struct ig_yamux *y)
     return y->goaway_sent || y->goaway_recv;
 }
 
+int ig_yamux_in_frame(const struct ig_yamux *y)
+{
+    return y->hdr_have > 0 || y->in_payload;
+}
+
 uint32_t ig_yamux_stream_count(const struct ig_yamux *y)
 {
     return y->nstreams;

@@ -126,6 +126,9 @@ int ig_yamux_error(const struct ig_yamux *y);
 /* True once a GoAway was sent or received. */
 int ig_yamux_going_away(const struct ig_yamux *y);
 
+/* True while a frame has started arriving but is not complete. */
+int ig_yamux_in_frame(const struct ig_yamux *y);
+
 /* Streams in the session (not yet freed). */
 uint32_t ig_yamux_stream_count(const struct ig_yamux *y);
 

@@ -165,6 +165,12 @@ int ig_node_start(const struct ig_node_cfg *cfg,
       "node", "%s node key, peer ID %s", created ? "created" : "loaded", n->id);
     ig_host_cfg_default(&hc);
     hc.key = &n->key;
+    if (cfg->handshake_ms)
+        hc.handshake_ms = cfg->handshake_ms;
+    if (cfg->idle_ms)
+        hc.idle_ms = cfg->idle_ms;
+    if (cfg->frame_ms)
+        hc.frame_ms = cfg->frame_ms;
     rc = ig_host_new(&n->host, &hc, on_event, n);
     if (rc == 0 && cfg->test_echo)
         rc = ig_host_handle(

@@ -90,6 +90,8 @@ static void exec_node(const struct hnode *n)
           "/ip4/127.0.0.1/tcp/0",
           "--data-dir",
           n->dir,
+          n->xflag,
+          n->xval,
           (char *)NULL);
     _exit(127);
 }
@@ -118,9 +120,16 @@ static int parse_listen(struct hnode *n)
 
 void hnode_start(struct hnode *n)
 {
+    hnode_start_with(n, NULL, NULL);
+}
+
+void hnode_start_with(struct hnode *n, const char *flag, const char *value)
+{
     long until = now_ms() + IO_MS;
 
     memset(n, 0, sizeof(*n));
+    n->xflag = flag;
+    n->xval = flag ? value : NULL;
     snprintf(n->dir, sizeof(n->dir), "/tmp/ig_hostile_XXXXXX");
     ASSERT_TRUE(mkdtemp(n->dir) != NULL);
     snprintf(n->log, sizeof(n->log), "%s/node.log", n->dir);

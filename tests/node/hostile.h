@@ -18,6 +18,7 @@ struct hnode {
     char dir[64];
     char log[128];
     struct ig_peerid id;
+    const char *xflag, *xval; /* one extra "--flag value" for the node */
 };
 
 /* A client connection: the socket, its Noise session once secured,
@@ -34,6 +35,8 @@ struct hpeer {
 
 /* Start and stop the node; stop fails the test if it crashed. */
 void hnode_start(struct hnode *n);
+/* Start it with one extra option, such as "--frame-timeout" "300ms". */
+void hnode_start_with(struct hnode *n, const char *flag, const char *value);
 void hnode_stop(struct hnode *n);
 
 /* 1 when the node's log gains a line holding both needles within ms. */
