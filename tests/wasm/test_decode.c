@@ -5,6 +5,7 @@
 #define IG_TEST_MAIN
 #include "test.h"
 
+#include "sample_module.h"
 #include "wasm/wasm.h"
 
 /* A module from the bytes after the header, given as a string literal. */
@@ -414,30 +415,19 @@ TEST(malformed_wins_over_invalid)
               MOD("\x08\x01\x05\x0b\x03\x01\x03\x00"));
 }
 
-/* A module touching most of the decoder, for the sweeps below. */
-static const uint8_t sweep_mod[] =
-  HDR "\x01\x09\x02\x60\x00\x00\x60\x01\x7f\x01\x7f\x02\x0e\x02\x01\x6d"
-      "\x01\x66\x00\x01\x01\x6d\x01\x67\x03\x7f\x00\x03\x02\x01\x01\x04"
-      "\x04\x01\x70\x00\x02\x05\x03\x01\x00\x01\x06\x06\x01\x7f\x01\x41"
-      "\x07\x0b\x07\x05\x01\x01\x72\x00\x01\x09\x07\x01\x00\x41\x00\x0b"
-      "\x01\x01\x0c\x01\x01\x0a\x28\x01\x26\x01\x01\x7e\x20\x00\x04\x7f"
-      "\x41\x01\x05\x20\x00\x10\x00\x0b\x28\x02\x00\x02\x7f\x20\x00\x20"
-      "\x00\x0e\x01\x00\x00\x0b\x6a\x23\x01\x6a\x24\x01\x23\x01\x0b\x0b"
-      "\x07\x01\x00\x41\x00\x0b\x01\x78";
-
 TEST(sweep_module_loads)
 {
-    ASSERT_OK(load(sweep_mod, sizeof sweep_mod - 1));
+    ASSERT_OK(load(ig_sample_module, sizeof ig_sample_module - 1));
 }
 
-/* 1 when the first n bytes of sweep_mod end at a section boundary (all
+/* 1 when the first n bytes of ig_sample_module end at a section boundary (all
  * its section sizes fit one LEB128 byte). */
 static int at_boundary(size_t n)
 {
     size_t pos = 8;
 
     while (pos < n)
-        pos += 2 + sweep_mod[pos + 1];
+        pos += 2 + ig_sample_module[pos + 1];
     return pos == n;
 }
 
@@ -445,12 +435,12 @@ TEST(truncation_never_crashes)
 {
     size_t n;
 
-    for (n = 0; n < sizeof sweep_mod - 1; n++) {
+    for (n = 0; n < sizeof ig_sample_module - 1; n++) {
         uint8_t *copy = malloc(n ? n : 1);
         int rc;
 
         ASSERT_TRUE(copy != NULL);
-        memcpy(copy, sweep_mod, n);
+        memcpy(copy, ig_sample_module, n);
         rc = load(copy, n);
         free(copy);
         if (rc == 0 && at_boundary(n))
@@ -462,20 +452,20 @@ TEST(truncation_never_crashes)
 
 TEST(mutation_never_crashes)
 {
-    uint8_t buf[sizeof sweep_mod];
+    uint8_t buf[sizeof ig_sample_module];
     uint32_t seed = 12345, i, k;
     int ok = 0;
 
     for (i = 0; i < 20000; i++) {
         int rc;
 
-        memcpy(buf, sweep_mod, sizeof buf);
+        memcpy(buf, ig_sample_module, sizeof buf);
         for (k = 0; k < 1 + i % 4; k++) {
             seed = seed * 1103515245u + 12345u;
-            buf[8 + (seed >> 8) % (sizeof sweep_mod - 9)] =
+            buf[8 + (seed >> 8) % (sizeof ig_sample_module - 9)] =
               (uint8_t)(seed >> 20);
         }
-        rc = load(buf, sizeof sweep_mod - 1);
+        rc = load(buf, sizeof ig_sample_module - 1);
         if (rc == 0)
             ok++;
         else if (rc != IG_EWASM_MALFORMED && rc != IG_EWASM_INVALID &&
