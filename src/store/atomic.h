@@ -13,7 +13,9 @@
 /*
  * Read the whole file at path into a malloc'd buffer (*out, owned by
  * the caller; *out is non-NULL even for an empty file). Missing file ->
- * IG_ENOTFOUND; larger than max -> IG_ETOOBIG; other errors -errno.
+ * IG_ENOTFOUND; larger than max -> IG_ETOOBIG; not a regular file (a
+ * FIFO, a device, a directory) -> -EINVAL without blocking on it; other
+ * errors -errno.
  */
 int ig_atomic_read(const char *path,
                    size_t max,

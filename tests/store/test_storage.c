@@ -132,6 +132,52 @@ TEST(atomic_read_limits)
     free(b);
 }
 
+/* A FIFO or a directory where a checkpoint should be is refused at
+ * once instead of blocking the reader. */
+TEST(atomic_read_refuses_special_files)
+{
+    char *dir = st_tmpdir(), p[512], err[512];
+    struct ig_store *s = NULL;
+    uint8_t *b = NULL;
+    size_t len = 0;
+
+    snprintf(p, sizeof(p), "%s/x.checkpoint", dir);
+    ASSERT_OK(mkfifo(p, 0644));
+    ASSERT_EQ(ig_atomic_read(p, 100, &b, &len, err, sizeof(err)), -EINVAL);
+    ASSERT_STR_CONTAINS(err, "not a regular file");
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_EQ(ig_store_load_checkpoint(s, "x", &b, &len, NULL, 0), -EINVAL);
+    ig_store_close(s);
+    ASSERT_EQ(ig_atomic_read(dir, 100, &b, &len, NULL, 0), -EINVAL);
+    snprintf(p, sizeof(p), "%s/empty", dir);
+    st_write(p, "", 0);
+    ASSERT_OK(ig_atomic_read(p, 0, &b, &len, NULL, 0));
+    ASSERT_EQ(len, 0);
+    ASSERT_TRUE(b != NULL);
+    free(b);
+    st_write(p, "x", 1);
+    ASSERT_EQ(ig_atomic_read(p, 0, &b, &len, NULL, 0), IG_ETOOBIG);
+}
+
+/* A file larger than the first buffer is read whole. */
+TEST(atomic_read_large)
+{
+    char *dir = st_tmpdir(), p[512];
+    size_t n = 300000, len = 0;
+    uint8_t *data = malloc(n), *b = NULL;
+
+    for (size_t i = 0; i < n; i++)
+        data[i] = (uint8_t)(i * 7);
+    snprintf(p, sizeof(p), "%s/big", dir);
+    st_write(p, data, n);
+    ASSERT_OK(ig_atomic_read(p, n, &b, &len, NULL, 0));
+    ASSERT_EQ(len, n);
+    ASSERT_MEM_EQ(b, data, n);
+    free(b);
+    ASSERT_EQ(ig_atomic_read(p, n - 1, &b, &len, NULL, 0), IG_ETOOBIG);
+    free(data);
+}
+
 /* Temps of a dead writer are removed on open; others' files stay. */
 TEST(store_open_cleans_stale_temps)
 {
