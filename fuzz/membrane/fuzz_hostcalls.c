@@ -102,8 +102,6 @@ static int start(struct run *r, int mode)
         .eventlog_max_bytes = 1u << 16,
     };
     struct ig_wasm_config wc;
-    struct ig_wasm_extern *imp = NULL;
-    uint32_t n = 0;
     char err[256];
     int rc;
 
@@ -116,12 +114,8 @@ static int start(struct run *r, int mode)
     if (rc == 0)
         rc = ig_membrane_new(&c, &r->mb);
     if (rc == 0)
-        rc = ig_link_imports(
-          r->mb, r->store, module, &manifest, &imp, &n, err, sizeof(err));
-    if (rc == 0)
-        rc = ig_wasm_instance_new(
-          r->store, module, imp, n, &r->inst, err, sizeof(err));
-    free(imp);
+        rc = ig_link_instantiate(
+          r->mb, r->store, module, &manifest, &r->inst, err, sizeof(err));
     return rc;
 }
 

@@ -166,3 +166,23 @@ int ig_link_imports(ig_membrane_t *mb,
     *nimports = n;
     return 0;
 }
+
+int ig_link_instantiate(ig_membrane_t *mb,
+                        ig_wasm_store_t *s,
+                        const ig_wasm_module_t *m,
+                        const struct ig_manifest *man,
+                        ig_wasm_instance_t **out,
+                        char *err,
+                        size_t errlen)
+{
+    struct ig_wasm_extern *imports = NULL;
+    uint32_t n = 0;
+    int rc;
+
+    *out = NULL;
+    rc = ig_link_imports(mb, s, m, man, &imports, &n, err, errlen);
+    if (rc == 0)
+        rc = ig_wasm_instance_new(s, m, imports, n, out, err, errlen);
+    free(imports);
+    return rc;
+}

@@ -37,4 +37,18 @@ int ig_link_imports(ig_membrane_t *mb,
                     char *err,
                     size_t errlen);
 
+/*
+ * ig_link_imports followed by ig_wasm_instance_new (which also runs the
+ * module's start function), freeing the import array in between: the
+ * usual way to instantiate a guest. Errors of either; *out is NULL on
+ * failure.
+ */
+int ig_link_instantiate(ig_membrane_t *mb,
+                        ig_wasm_store_t *s,
+                        const ig_wasm_module_t *m,
+                        const struct ig_manifest *man,
+                        ig_wasm_instance_t **out,
+                        char *err,
+                        size_t errlen);
+
 #endif

@@ -30,6 +30,11 @@ struct ig_membrane {
     const ig_eventlog_t *replay; /* borrowed while a replay is open */
     size_t replay_pos;
 
+    /* Default randomness, drawn from libsodium a block at a time: one
+     * getrandom() per small request costs more than a microsecond. */
+    uint8_t pool[4096];
+    size_t pool_left;
+
     struct linebuf out[2]; /* fd 1, fd 2 */
     int exited;
     uint32_t exit_code;
@@ -89,6 +94,7 @@ void ig_membrane_free(ig_membrane_t *mb)
         free(mb->argv[i]);
     free(mb->argv);
     ig_eventlog_free(mb->log);
+    sodium_memzero(mb->pool, sizeof(mb->pool));
     free(mb);
 }
 
@@ -304,9 +310,27 @@ int ig_membrane__in_bounds(const ig_wasm_memory_t *mem,
 
 static int live_random(struct ig_membrane *mb, uint8_t *buf, size_t len)
 {
+    size_t n;
+
     if (mb->cfg.random)
         return mb->cfg.random(mb->cfg.user, buf, len);
-    randombytes_buf(buf, len);
+    if (len >= sizeof(mb->pool) / 4) {
+        randombytes_buf(buf, len);
+        return 0;
+    }
+    while (len > 0) {
+        if (mb->pool_left == 0) {
+            randombytes_buf(mb->pool, sizeof(mb->pool));
+            mb->pool_left = sizeof(mb->pool);
+        }
+        n = len < mb->pool_left ? len : mb->pool_left;
+        /* Take from the end and wipe what was handed out. */
+        memcpy(buf, mb->pool + mb->pool_left - n, n);
+        sodium_memzero(mb->pool + mb->pool_left - n, n);
+        mb->pool_left -= n;
+        buf += n;
+        len -= n;
+    }
     return 0;
 }
 

@@ -32,17 +32,10 @@ const char *guest_path(const char *name)
 
 static int instantiate(struct guest *g)
 {
-    struct ig_wasm_extern *imports = NULL;
     struct ig_wasm_extern ex;
-    uint32_t n = 0;
-    int rc;
+    int rc = ig_link_instantiate(
+      g->mb, g->store, g->mod, &g->man, &g->inst, g->err, sizeof(g->err));
 
-    rc = ig_link_imports(
-      g->mb, g->store, g->mod, &g->man, &imports, &n, g->err, sizeof(g->err));
-    if (rc == 0)
-        rc = ig_wasm_instance_new(
-          g->store, g->mod, imports, n, &g->inst, g->err, sizeof(g->err));
-    free(imports);
     if (rc == 0 && ig_wasm_instance_export(g->inst, "_initialize", &ex) == 0)
         rc = ig_wasm_call(g->store, ex.u.func, NULL, 0, NULL, 0);
     return rc;
