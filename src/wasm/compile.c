@@ -34,6 +34,11 @@ enum { CK_FUNC, CK_BLOCK, CK_LOOP, CK_IF, CK_ELSE };
 #define NO_PATCH UINT32_MAX
 #define NONE SIZE_MAX
 
+/* Compiled code is a few words per instruction, but branches carrying
+ * many values emit copies per branch: cap what a hostile body can cost. */
+#define MAX_FUNC_WORDS (16u * 1024 * 1024)
+#define MAX_MODULE_WORDS (64u * 1024 * 1024)
+
 struct ctl {
     uint8_t kind;
     uint8_t dead;    /* opened in unreachable code: emits nothing */
@@ -56,10 +61,12 @@ struct cc {
     const struct ig_wasm_module *m;
     uint32_t *code;
     size_t len, cap;
+    size_t total; /* words of the functions compiled before this one */
     uint32_t *offmap;
     size_t noff, offcap;
     struct vent *vs;
     uint32_t vh, vcap;
+    uint32_t clean; /* entries below this position are all in their homes */
     struct ctl *cs;
     uint32_t ch, ccap;
     uint32_t *lrefs; /* pending VK_LOCAL entries per local */
@@ -150,7 +157,14 @@ static void emitv(struct cc *c, int n, ...)
     c->last_dst = NONE;
     c->cmp_start = NONE;
     c->copy_start = NONE;
-    if (c->rc || grow((void **)&c->code, &c->cap, c->len + (size_t)n, 4)) {
+    if (c->rc)
+        return;
+    if (c->len + (size_t)n > MAX_FUNC_WORDS ||
+        c->total + c->len + (size_t)n > MAX_MODULE_WORDS) {
+        c->rc = IG_EWASM_LIMIT;
+        return;
+    }
+    if (grow((void **)&c->code, &c->cap, c->len + (size_t)n, 4)) {
         c->rc = -ENOMEM;
         return;
     }
@@ -288,6 +302,8 @@ static void pop(struct cc *c)
     struct vent *e = &c->vs[--c->vh];
     if (e->kind == VK_LOCAL)
         c->lrefs[e->idx]--;
+    if (c->clean > c->vh)
+        c->clean = c->vh;
 }
 
 static void pop_to(struct cc *c, uint32_t h)
@@ -312,19 +328,26 @@ static void materialize(struct cc *c, uint32_t pos)
     e->idx = h;
 }
 
+/* The clean mark keeps block entries from rescanning a deep stack, which
+ * would make compile time quadratic. */
 static void materialize_from(struct cc *c, uint32_t from)
 {
-    uint32_t i;
-    for (i = from; i < c->vh; i++)
+    uint32_t i = from > c->clean ? from : c->clean;
+
+    for (; i < c->vh; i++)
         materialize(c, i);
+    if (from <= c->clean)
+        c->clean = c->vh;
 }
 
+/* From the top down, stopping at the last pending reader of x: each
+ * reader is found once, so the scans cost no more than the pushes. */
 static void materialize_refs(struct cc *c, uint32_t x)
 {
     uint32_t i;
-    for (i = 0; i < c->vh && c->lrefs[x]; i++)
-        if (c->vs[i].kind == VK_LOCAL && c->vs[i].idx == x)
-            materialize(c, i);
+    for (i = c->vh; i > 0 && c->lrefs[x]; i--)
+        if (c->vs[i - 1].kind == VK_LOCAL && c->vs[i - 1].idx == x)
+            materialize(c, i - 1);
 }
 
 /* The slot holding the entry at pos (constants get written first). */
@@ -427,6 +450,8 @@ static void c_local_set(struct cc *c, uint32_t x, int tee)
             e->kind = VK_LOCAL;
             e->idx = x;
             c->lrefs[x]++;
+            if (c->clean > c->vh - 1)
+                c->clean = c->vh - 1;
             return;
         }
     }
@@ -1055,7 +1080,7 @@ static int setup_func(struct cc *c,
     c->len = c->cap = 0;
     c->offmap = NULL;
     c->noff = c->offcap = 0;
-    c->vh = c->ch = c->maxh = c->pending = 0;
+    c->vh = c->ch = c->maxh = c->pending = c->clean = 0;
     c->dead = 0;
     c->last_dst = c->cmp_start = c->copy_start = NONE;
     push_ctl(c, CK_FUNC, 0, ft->nresults);
@@ -1119,6 +1144,7 @@ static int compile_func(struct cc *c, uint32_t i, char *err, size_t errlen)
     code->offmap = c->offmap;
     code->noffmap = c->noff;
     fd->compiled = code;
+    c->total += c->len;
     return 0;
 }
 

@@ -573,3 +573,115 @@ TEST(memory_api_bounds)
     ASSERT_EQ(ig_wasm_instance_export(e.inst, "nope", &ex), IG_EWASM_NOEXPORT);
     env_close(&e);
 }
+
+/* A growable byte buffer for modules built in the test. */
+struct buf {
+    uint8_t *p;
+    size_t n, cap;
+};
+
+static void put(struct buf *b, const void *src, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+        ASSERT_TRUE(b->p != NULL);
+    }
+    memcpy(b->p + b->n, src, n);
+    b->n += n;
+}
+
+static void put_byte(struct buf *b, uint8_t v)
+{
+    put(b, &v, 1);
+}
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        put_byte(b, (uint8_t)(byte | (v ? 0x80 : 0)));
+    } while (v);
+}
+
+static void put_repeat(struct buf *b,
+                       const char *bytes,
+                       size_t n,
+                       uint32_t times)
+{
+    while (times--)
+        put(b, bytes, n);
+}
+
+/* A module of one function of type () -> (nresults x i32) with one i32
+ * local and the given body (without its final end). */
+static struct buf one_func_module(uint32_t nresults, const struct buf *body)
+{
+    struct buf m = { 0 }, sec = { 0 }, fn = { 0 };
+    uint32_t i;
+
+    put(&m, "\0asm\1\0\0\0", 8);
+    put_byte(&sec, 1); /* one type */
+    put_byte(&sec, 0x60);
+    put_byte(&sec, 0);
+    put_u32(&sec, nresults);
+    for (i = 0; i < nresults; i++)
+        put_byte(&sec, 0x7f);
+    put_byte(&m, 1);
+    put_u32(&m, (uint32_t)sec.n);
+    put(&m, sec.p, sec.n);
+    put(&m, "\3\2\1\0", 4);  /* function section: one of type 0 */
+    put(&fn, "\1\1\x7f", 3); /* one local of type i32 */
+    put(&fn, body->p, body->n);
+    put_byte(&fn, 0x0b);
+    sec.n = 0;
+    put_byte(&sec, 1);
+    put_u32(&sec, (uint32_t)fn.n);
+    put(&sec, fn.p, fn.n);
+    put_byte(&m, 10);
+    put_u32(&m, (uint32_t)sec.n);
+    put(&m, sec.p, sec.n);
+    free(sec.p);
+    free(fn.p);
+    return m;
+}
+
+TEST(deep_stack_and_many_blocks_compile_in_linear_time)
+{
+    /* 100,000 values stay on the stack across 100,000 blocks: rescanning
+     * the stack at every block would take minutes, past the timeout. */
+    struct buf body = { 0 }, m;
+    ig_wasm_module_t *mod = NULL;
+    char err[256] = "";
+
+    put_repeat(&body, "\x41\x00", 2, 100000);     /* i32.const 0 */
+    put_repeat(&body, "\x02\x40\x0b", 3, 100000); /* block end */
+    put_repeat(&body, "\x1a", 1, 100000);         /* drop */
+    m = one_func_module(0, &body);
+    if (ig_wasm_module_load(m.p, m.n, &mod, err, sizeof err))
+        IG_TEST_FAIL("load: %s", err);
+    ig_wasm_module_free(mod);
+    free(body.p);
+    free(m.p);
+}
+
+TEST(code_size_blowup_is_refused)
+{
+    /* Each br_if of a block with 1000 results copies 1000 values: 20 KiB
+     * of input would compile to over 64 MiB of code. */
+    struct buf body = { 0 }, m;
+    ig_wasm_module_t *mod = NULL;
+    char err[256] = "";
+
+    put(&body, "\x02\x00", 2);                      /* block (type 0) */
+    put_repeat(&body, "\x20\x00", 2, 1000);         /* local.get 0 */
+    put_repeat(&body, "\x41\x00\x0d\x00", 4, 7000); /* br_if 0 */
+    put_byte(&body, 0x0b);
+    m = one_func_module(1000, &body);
+    ASSERT_EQ(ig_wasm_module_load(m.p, m.n, &mod, err, sizeof err),
+              IG_EWASM_LIMIT);
+    ASSERT_TRUE(mod == NULL);
+    free(body.p);
+    free(m.p);
+}
