@@ -407,12 +407,13 @@ int ig_agent_new(const struct ig_agent_opts *o,
 
 /* ------------------------------------------------------------ start */
 
-static int check_checkpoint(struct ig_agent *a,
-                            const uint8_t *blob,
-                            size_t len,
-                            struct ig_ckpt *ck,
-                            char *err,
-                            size_t errlen)
+int ig_agent_check_checkpoint(const uint8_t *wasm_hash,
+                              const uint8_t *pubkey,
+                              const uint8_t *blob,
+                              size_t len,
+                              struct ig_ckpt *ck,
+                              char *err,
+                              size_t errlen)
 {
     char why[256] = "";
     int rc = ig_ckpt_parse(blob, len, ck, why, sizeof(why));
@@ -422,7 +423,7 @@ static int check_checkpoint(struct ig_agent *a,
           err, errlen, "bad checkpoint: %s", why[0] ? why : ig_strerror(rc));
         return rc;
     }
-    if (memcmp(ck->wasm_hash, a->wasm_hash, IG_CKPT_HASH_LEN) != 0) {
+    if (memcmp(ck->wasm_hash, wasm_hash, IG_CKPT_HASH_LEN) != 0) {
         ig_err_set(err,
                    errlen,
                    "the checkpoint was made by a different "
@@ -439,7 +440,7 @@ static int check_checkpoint(struct ig_agent *a,
                    why[0] ? why : "checkpoint signature does not verify");
         return rc;
     }
-    if (memcmp(ck->pubkey, a->ident.pubkey, IG_CKPT_PUBKEY_LEN) != 0) {
+    if (pubkey && memcmp(ck->pubkey, pubkey, IG_CKPT_PUBKEY_LEN) != 0) {
         ig_err_set(err,
                    errlen,
                    "the identity file's key is not the key "
@@ -523,7 +524,8 @@ int ig_agent_start(struct ig_agent *a,
         a->poisoned = rc < 0;
         return rc;
     }
-    rc = check_checkpoint(a, ckpt, ckpt_len, &ck, err, errlen);
+    rc = ig_agent_check_checkpoint(
+      a->wasm_hash, a->ident.pubkey, ckpt, ckpt_len, &ck, err, errlen);
     if (rc == 0)
         rc = resume_state(a, &ck, err, errlen);
     if (rc < 0) {

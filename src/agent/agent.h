@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/ckpt.h"
 #include "store/identity.h"
 #include "store/storage.h"
 
@@ -86,6 +87,22 @@ int ig_agent_start(struct ig_agent *a,
  * never commits anything leaves no file behind.
  */
 void ig_agent_save_identity_on_commit(struct ig_agent *a);
+
+/*
+ * The checks ig_agent_start makes on a checkpoint, for a caller that
+ * wants them before loading anything: the format, that the wasm whose
+ * SHA-256 is wasm_hash made it (IG_ECKPT_WASM_HASH), and for v4 its
+ * signature (IG_ECKPT_SIGNATURE) and that pubkey signed it
+ * (IG_EKEY_MISMATCH; NULL skips this). *out gets the header; its state
+ * borrows blob.
+ */
+int ig_agent_check_checkpoint(const uint8_t *wasm_hash,
+                              const uint8_t *pubkey,
+                              const uint8_t *blob,
+                              size_t len,
+                              struct ig_ckpt *out,
+                              char *err,
+                              size_t errlen);
 
 /* Override the budget or price taken from a checkpoint (e.g. by a
  * command-line flag). Negative values are refused with -EINVAL. */

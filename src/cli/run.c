@@ -222,6 +222,24 @@ static int load_checkpoint(struct run_ctx *c, int resume)
     return rc;
 }
 
+/* Refuse a bad checkpoint before any guest code runs. */
+static int precheck(struct run_ctx *c)
+{
+    uint8_t hash[IG_CKPT_HASH_LEN];
+    struct ig_ckpt ck;
+    char err[512] = "";
+    int rc;
+
+    if (!c->ckpt)
+        return 0;
+    ig_ckpt_wasm_hash(c->wasm, c->wasm_len, hash);
+    rc = ig_agent_check_checkpoint(
+      hash, c->ident.pubkey, c->ckpt, c->ckpt_len, &ck, err, sizeof(err));
+    if (rc < 0)
+        ig_flags_error("cannot start agent %s: %s", c->id, err);
+    return rc;
+}
+
 static int start_agent(struct run_ctx *c)
 {
     struct ig_agent_opts o = {
@@ -343,6 +361,8 @@ static int run_agent(struct run_ctx *c, int resume)
         identity_beside(c->args.ckpt_path, beside, sizeof(beside));
     if (rc == 0)
         rc = find_identity(c, resume ? beside : NULL);
+    if (rc == 0)
+        rc = precheck(c);
     if (rc == 0)
         rc = start_agent(c);
     if (rc == 0) {

@@ -62,10 +62,10 @@ __attribute__((used)) static void tick_body(void)
 #ifdef PROBE_GROW
     /* Take pages until the host refuses, then fail like a program out
      * of memory does. */
-    while (__builtin_wasm_memory_grow(0, 64) != (size_t)-1)
-        ;
-    while (__builtin_wasm_memory_grow(0, 1) != (size_t)-1)
-        ;
+    for (unsigned step = 64; step > 0; step /= 2) {
+        while (__builtin_wasm_memory_grow(0, step) != (size_t)-1)
+            ;
+    }
     snprintf(line, sizeof(line), "probe: grew to %lu pages",
              (unsigned long)__builtin_wasm_memory_size(0));
     say(line);
