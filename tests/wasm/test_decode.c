@@ -394,6 +394,101 @@ TEST(body_type_errors)
     MALFORMED("SIMD", BODY("\x00\xfd\x00\x0b"));
 }
 
+/* Types 0 () -> (), 1 (i32) -> (i32), 2 () -> (i32 i32), 3 (i32 i32) ->
+ * (i32); one function of type 0; tables 0 funcref and 1 externref; a
+ * memory; passive element segments 0 (funcref) and 1 (externref); one
+ * passive data segment. */
+static const char rich_pre[] =
+  HDR "\x01\x14\x04\x60\x00\x00\x60\x01\x7f\x01\x7f\x60\x00\x02\x7f\x7f"
+      "\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x04\x07\x02\x70\x00\x01"
+      "\x6f\x00\x01\x05\x03\x01\x00\x01\x09\x0b\x02\x01\x00\x01\x00\x05"
+      "\x6f\x01\xd0\x6f\x0b\x0c\x01\x01";
+static const char rich_post[] = "\x0b\x05\x01\x01\x02\x61\x62";
+
+/* The rich module around a body given without its locals vector. */
+static size_t make_rich(const char *code, size_t n)
+{
+    size_t k = sizeof rich_pre - 1;
+
+    memcpy(body_buf, rich_pre, k);
+    body_buf[k++] = 0x0a;
+    body_buf[k++] = (uint8_t)(n + 3);
+    body_buf[k++] = 1;
+    body_buf[k++] = (uint8_t)(n + 1);
+    body_buf[k++] = 0;
+    memcpy(body_buf + k, code, n);
+    k += n;
+    memcpy(body_buf + k, rich_post, sizeof rich_post - 1);
+    return k + sizeof rich_post - 1;
+}
+
+#define RICH(s) body_buf, make_rich((s), sizeof(s) - 1)
+
+TEST(multi_value_blocks)
+{
+    /* block () -> (i32 i32); block (i32 i32) -> (i32); loop (i32) ->
+     * (i32) branching to its own parameter; if (i32) -> (i32) with and
+     * without else. */
+    ASSERT_OK(load(RICH("\x02\x02\x41\x01\x41\x02\x0b\x1a\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x41\x01\x41\x02\x02\x03\x6a\x0b\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x41\x01\x03\x01\x0c\x00\x0b\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x41\x01\x41\x00\x04\x01\x05\x0b\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x41\x01\x41\x00\x04\x01\x0b\x1a\x0b")));
+    /* An if with a result but no else, and a block missing a value. */
+    INVALID("type mismatch", RICH("\x41\x00\x04\x7f\x41\x01\x0b\x1a\x0b"));
+    INVALID("type mismatch", RICH("\x02\x02\x41\x01\x0b\x1a\x1a\x0b"));
+    /* Parameters come from outside the block only. */
+    INVALID("type mismatch", RICH("\x02\x03\x6a\x0b\x1a\x0b"));
+    /* Unreachable code: anything goes, but types still have to fit. */
+    ASSERT_OK(load(RICH("\x00\x1b\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x00\xd1\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x41\x00\x0f\x0b")));
+    INVALID("type mismatch", RICH("\x00\xd1\xd1\x0b"));
+}
+
+TEST(tables_and_references)
+{
+    ASSERT_OK(load(RICH("\x41\x00\x25\x00\x1a\x0b")));
+    ASSERT_OK(load(RICH("\xfc\x10\x01\x1a\x0b")));
+    ASSERT_OK(load(RICH("\xd0\x6f\x41\x01\xfc\x0f\x01\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x41\x00\xd0\x6f\x41\x01\xfc\x11\x01\x0b")));
+    ASSERT_OK(load(RICH("\x41\x00\x41\x00\x41\x00\xfc\x0c\x01\x01\x0b")));
+    ASSERT_OK(load(RICH("\xfc\x0d\x00\x0b")));
+    ASSERT_OK(load(RICH("\x41\x00\x41\x00\x41\x00\xfc\x0e\x00\x00\x0b")));
+    ASSERT_OK(load(RICH("\xd0\x70\xd1\x1a\x0b")));
+    ASSERT_OK(load(RICH("\xd2\x00\x1a\x0b")));
+    ASSERT_OK(load(RICH("\xd0\x6f\xd0\x6f\x41\x00\x1c\x01\x6f\x1a\x0b")));
+    INVALID("type mismatch",
+            RICH("\x41\x00\x41\x00\x41\x00\xfc\x0c\x01\x00\x0b"));
+    INVALID("type mismatch",
+            RICH("\x41\x00\x41\x00\x41\x00\xfc\x0e\x00\x01\x0b"));
+    INVALID("unknown elem segment 2", RICH("\xfc\x0d\x02\x0b"));
+    INVALID("type mismatch", RICH("\x41\x00\x11\x00\x01\x0b"));
+    INVALID("unknown table 2", RICH("\x41\x00\x25\x02\x1a\x0b"));
+    INVALID("type mismatch", RICH("\x41\x00\xd1\x1a\x0b"));
+    INVALID("type mismatch", RICH("\xd0\x70\x41\x00\x26\x01\x0b"));
+    /* Reference operands need the typed select. */
+    INVALID("type mismatch", RICH("\xd0\x6f\xd0\x6f\x41\x00\x1b\x1a\x0b"));
+}
+
+TEST(bulk_memory)
+{
+    ASSERT_OK(load(RICH("\x41\x00\x41\x00\x41\x00\xfc\x08\x00\x00\x0b")));
+    ASSERT_OK(load(RICH("\xfc\x09\x00\x0b")));
+    ASSERT_OK(load(RICH("\x41\x00\x41\x00\x41\x00\xfc\x0a\x00\x00\x0b")));
+    ASSERT_OK(load(RICH("\x41\x00\x41\x00\x41\x00\xfc\x0b\x00\x0b")));
+    INVALID("unknown data segment 1", RICH("\xfc\x09\x01\x0b"));
+    INVALID("type mismatch", RICH("\x41\x00\x41\x00\xfc\x0b\x00\x0b"));
+    MALFORMED("zero byte expected",
+              RICH("\x41\x00\x41\x00\x41\x00\xfc\x0a\x00\x01\x0b"));
+    MALFORMED("illegal opcode", RICH("\xfc\x12\x0b"));
+    /* Saturating truncations. */
+    ASSERT_OK(load(RICH("\x43\x00\x00\x00\x00\xfc\x00\x1a\x0b")));
+    ASSERT_OK(load(RICH("\x44\x00\x00\x00\x00\x00\x00\x00\x00\xfc\x07\x1a"
+                        "\x0b")));
+    INVALID("type mismatch", RICH("\x41\x00\xfc\x00\x1a\x0b"));
+}
+
 TEST(global_immutable)
 {
     INVALID("global is immutable",
