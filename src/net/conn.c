@@ -372,7 +372,7 @@ static int noise_input(struct ig_conn *c)
                             err,
                             sizeof(err));
         if (rc < 0) {
-            ig__conn_fail(c, rc, "noise: %s", err);
+            ig__conn_fail(c, rc, "%s", err[0] ? err : ig_strerror(rc));
             return rc;
         }
         ig_buf_consume(&c->rx, used);
