@@ -325,12 +325,19 @@ TEST(memory_growth_past_cap)
       "{\"capabilities\": {\"clock\": {\"version\": 1}, "
       "\"log\": {\"version\": 1}}, "
       "\"resource_limits\": {\"max_memory_bytes\": 4194304}}";
+    static const char tiny[] =
+      "{\"capabilities\": {\"clock\": {\"version\": 1}, "
+      "\"log\": {\"version\": 1}}, "
+      "\"resource_limits\": {\"max_memory_bytes\": 65536}}";
 
     /* The host refuses growth at the cap (64 MiB, or the manifest's
      * smaller one); the agent then gives up with a trap. */
     expect_refusal(dir, dflt, 4, "probe: grew to 1024 pages");
     cli_write(man, small, strlen(small));
     expect_refusal(dir, capped, 4, "probe: grew to 64 pages");
+    /* A cap below what the module declares it needs: refused at load. */
+    cli_write(man, tiny, strlen(tiny));
+    expect_refusal(dir, capped, 1, "cannot instantiate: memory 0 of 2 pages");
     cli_rmrf(dir);
     cli_rmrf(work);
     free(dir);
