@@ -71,7 +71,7 @@ static void print_expiry(FILE *f, int64_t ns)
 
     if (ns % 1000000000 < 0)
         secs--;
-    if (ns == 0) {
+    if (ns <= 0) {
         fprintf(f, "%-18s(none)\n", "Lease Expiry:");
         return;
     }

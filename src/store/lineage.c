@@ -165,7 +165,7 @@ int ig_lineage_add(struct ig_lineage_report *r,
 
     r->files++;
     if (ig_ckpt_parse(blob, len, &c, detail, sizeof(detail)) < 0)
-        return add_error(r, "%s: %s", name, detail);
+        return add_error(r, "failed to parse %s: %s", name, detail);
     if (r->checkpoints++ == 0)
         r->first_tick = c.tick;
     rc = check_order(r, &c);
@@ -281,7 +281,7 @@ static int read_entry(struct ig_lineage_report *r,
         return rc;
     if (rc < 0) {
         r->files++;
-        return add_error(r, "%s", detail) < 0 ? -ENOMEM : 1;
+        return add_error(r, "failed to read %s", detail) < 0 ? -ENOMEM : 1;
     }
     return 0;
 }
@@ -378,16 +378,21 @@ void ig_lineage_print(FILE *f, const struct ig_lineage_report *r)
     char hex[2 * IG_CKPT_PUBKEY_LEN + 1], seg[17];
     size_t kept = r->nerrors < MAX_KEPT_ERRORS ? r->nerrors : MAX_KEPT_ERRORS;
 
-    fputs("Checkpoint Lineage Verifier\n===========================\n", f);
+    fputs("Checkpoint Lineage Verifier\n===========================\n\n", f);
     ig_hex_encode(r->pubkey, IG_CKPT_PUBKEY_LEN, hex, sizeof(hex));
-    fprintf(f, "Agent:          %s\n", r->have_key ? r->did : "(unknown)");
-    fprintf(f, "Public Key:     %s\n", r->have_key ? hex : "(none)");
+    /* Without a v4 file there is no key to show: the lines are left out,
+     * as the reference does. */
+    if (r->have_key) {
+        fprintf(f, "Agent:          %s\n", r->did);
+        fprintf(f, "Public Key:     %s\n", hex);
+    }
     fprintf(f, "Checkpoints:    %zu\n", r->checkpoints);
     fprintf(f,
             "Tick Range:     %llu \xe2\x86\x92 %llu\n",
             (unsigned long long)r->first_tick,
             (unsigned long long)r->last_tick);
-    fputs("Execution Segments:\n", f);
+    if (r->nsegments > 0)
+        fputs("\nExecution Segments:\n", f);
     for (size_t i = 0; i < r->nsegments; i++) {
         const struct ig_lineage_segment *s = &r->segments[i];
 
@@ -395,12 +400,13 @@ void ig_lineage_print(FILE *f, const struct ig_lineage_report *r)
         fprintf(f,
                 "  [%zu] WASM %s...  ticks %llu\xe2\x86\x92%llu (%zu "
                 "checkpoints)\n",
-                i,
+                i + 1,
                 seg,
                 (unsigned long long)s->first_tick,
                 (unsigned long long)s->last_tick,
                 s->count);
     }
+    fputc('\n', f);
     if (r->valid) {
         fprintf(f,
                 "Lineage:        VALID (all %zu signatures verified, "

@@ -108,7 +108,7 @@ TEST(lineage_valid_chain)
     ASSERT_STR_CONTAINS(out, "Public Key:     03a107bff3ce10be");
     ASSERT_STR_CONTAINS(out, "Checkpoints:    4\n");
     ASSERT_STR_CONTAINS(out, "Tick Range:     5 \xe2\x86\x92 20\n");
-    ASSERT_STR_CONTAINS(out, "Execution Segments:\n  [0] WASM ");
+    ASSERT_STR_CONTAINS(out, "\n\nExecution Segments:\n  [1] WASM ");
     ASSERT_STR_CONTAINS(out,
                         "...  ticks 5\xe2\x86\x92"
                         "20 (4 checkpoints)\n");
@@ -225,7 +225,8 @@ TEST(lineage_non_monotonic_and_garbage)
     ASSERT_EQ(r.files, 4);
     ASSERT_EQ(r.checkpoints, 3);
     ASSERT_TRUE(has_error(&r, "tick 11: non-monotonic (prev was 12)"));
-    ASSERT_TRUE(has_error(&r, "0000000004.ckpt: checkpoint v4 too short"));
+    ASSERT_TRUE(has_error(
+      &r, "failed to parse 0000000004.ckpt: checkpoint v4 too short"));
     ig_lineage_report_free(&r);
 }
 
@@ -243,6 +244,17 @@ TEST(lineage_not_v4_after_first)
     ASSERT_EQ(r.nerrors, 1);
     ASSERT_TRUE(has_error(&r, "tick 10: missing lineage (not v4)"));
     ASSERT_EQ(r.have_key, 0);
+    {
+        char *out = print_report(&r);
+
+        ASSERT_TRUE(strstr(out, "Agent:") == NULL);
+        ASSERT_STR_CONTAINS(out, "=\n\nCheckpoints:    2\n");
+        ASSERT_STR_CONTAINS(out, "  [1] WASM ");
+        ASSERT_STR_CONTAINS(out,
+                            "(2 checkpoints)\n\nLineage:        "
+                            "INVALID (1 errors)\n");
+        free(out);
+    }
     ig_lineage_report_free(&r);
     free(v2);
     free(v3);
