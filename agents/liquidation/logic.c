@@ -175,9 +175,12 @@ void liq_tick(struct liq_state *s, int64_t now_ns, liq_log_fn log, void *ctx)
     s->ticks++;
     s->last_ns = now_ns;
     /* A clock behind birth (another machine's skew) counts as slot 0. */
-    current = now_ns > s->birth_ns
-                ? (uint64_t)((now_ns - s->birth_ns) / LIQ_NS_PER_SLOT)
-                : 0;
+    /* The difference in unsigned arithmetic: exact for any two i64
+     * clocks, where a signed subtraction could overflow. */
+    current =
+      now_ns > s->birth_ns
+        ? ((uint64_t)now_ns - (uint64_t)s->birth_ns) / (uint64_t)LIQ_NS_PER_SLOT
+        : 0;
     if (s->slots_processed == 0) {
         process_slot(s, 0, 1, log, ctx);
         return;
