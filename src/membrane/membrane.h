@@ -46,11 +46,14 @@ struct ig_membrane_config {
 
     /* Unix time in ns. NULL: clock_gettime(CLOCK_REALTIME). */
     int64_t (*clock_now)(void *user);
-    /* Fill buf[0, len) with random bytes; 0 or a negative code. NULL:
-     * libsodium's randombytes_buf. */
+    /* Fill buf[0, len) with random bytes; 0 or a negative code (the guest
+     * then sees its "source failed" code). NULL: libsodium's
+     * randombytes_buf, drawn 4 KiB at a time. */
     int (*random)(void *user, uint8_t *buf, size_t len);
     /* One message or line, not NUL-terminated, no trailing newline; the
-     * agent layer tags it with the agent ID. NULL: output is dropped. */
+     * agent layer tags it with the agent ID. The bytes are the guest's and
+     * may be anything, control characters included: escape them before
+     * printing. NULL: output is dropped. */
     void (*log)(void *user, int stream, const char *msg, size_t len);
 
     /* Wallet view. NULL: balance 0, no receipts. */
@@ -118,11 +121,12 @@ int ig_membrane_exit_code(const ig_membrane_t *mb, uint32_t *code);
  *   IG_EREPLAY_DIVERGED   replay: the call does not match the next entry
  *   IG_EREPLAY_EXHAUSTED  replay: no entry left
  *   -ENOMEM
- * The last three leave a detail line in ig_membrane_last_error.
+ * All but the first two leave a detail line in ig_membrane_last_error.
  */
 
-/* Why the last hostcall failed with a host-side error (replay divergence,
- * event log full, a source failure): one line, "" if none. */
+/* Why the last hostcall ended the guest call (replay divergence, event
+ * log full, no memory): one line, "" if none since the tick or replay
+ * began. */
 const char *ig_membrane_last_error(const ig_membrane_t *mb);
 
 /* ----------------------------------------------------------------------
