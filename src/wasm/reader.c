@@ -87,7 +87,15 @@ static int read_leb(struct ig_wasm_reader *r,
 int ig_wasm__read_u32_slow(struct ig_wasm_reader *r, uint32_t *out)
 {
     uint64_t v;
-    int rc = read_leb(r, 32, 0, &v);
+    int rc;
+
+    /* Two bytes (indices and offsets up to 16383) are common too. */
+    if (ig_wasm__reader_left(r) >= 2 && (r->p[0] & 0x80) && !(r->p[1] & 0x80)) {
+        *out = (uint32_t)(r->p[0] & 0x7f) | (uint32_t)r->p[1] << 7;
+        r->p += 2;
+        return 0;
+    }
+    rc = read_leb(r, 32, 0, &v);
 
     if (rc == 0)
         *out = (uint32_t)v;
@@ -97,7 +105,16 @@ int ig_wasm__read_u32_slow(struct ig_wasm_reader *r, uint32_t *out)
 int ig_wasm__read_s32_slow(struct ig_wasm_reader *r, int32_t *out)
 {
     uint64_t v;
-    int rc = read_leb(r, 32, 1, &v);
+    int rc;
+
+    if (ig_wasm__reader_left(r) >= 2 && (r->p[0] & 0x80) && !(r->p[1] & 0x80)) {
+        int32_t x = (int32_t)((r->p[0] & 0x7f) | (r->p[1] & 0x7f) << 7);
+
+        *out = (r->p[1] & 0x40) ? x - (1 << 14) : x;
+        r->p += 2;
+        return 0;
+    }
+    rc = read_leb(r, 32, 1, &v);
 
     if (rc == 0)
         *out = (int32_t)(uint32_t)v;

@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include "sample_module.h"
+#include "wasm/reader.h"
 #include "wasm/wasm.h"
 
 /* A module from the bytes after the header, given as a string literal. */
@@ -126,6 +127,68 @@ TEST(leb128)
               BODY("\x00\x42\x80\x80\x80\x80\x80\x80\x80"
                    "\x80\x80\x01\x1a\x0b"));
     MALFORMED("unexpected end", MOD("\x01\x01\x81"));
+    /* Two-byte forms: i32.const -8192 and 8191, and a u32 index. */
+    ASSERT_OK(load(BODY("\x00\x41\x80\x40\x1a\x41\xff\x3f\x1a\x0b")));
+    INVALID("unknown local 128", BODY("\x00\x20\x80\x01\x1a\x0b"));
+    INVALID("unknown local 16383", BODY("\x00\x20\xff\x7f\x1a\x0b"));
+}
+
+static int64_t leb_s(const char *b, size_t n, int bits)
+{
+    struct ig_wasm_reader r;
+    int32_t v32;
+    int64_t v64;
+    int rc;
+
+    ig_wasm__reader_init(&r, (const uint8_t *)b, n);
+    if (bits == 32) {
+        rc = ig_wasm__read_s32(&r, &v32);
+        v64 = v32;
+    }
+    else if (bits == 33) {
+        rc = ig_wasm__read_s33(&r, &v64);
+    }
+    else {
+        rc = ig_wasm__read_s64(&r, &v64);
+    }
+    ASSERT_OK(rc);
+    ASSERT_EQ(r.p - r.start, (long long)n);
+    return v64;
+}
+
+static uint32_t leb_u(const char *b, size_t n)
+{
+    struct ig_wasm_reader r;
+    uint32_t v;
+
+    ig_wasm__reader_init(&r, (const uint8_t *)b, n);
+    ASSERT_OK(ig_wasm__read_u32(&r, &v));
+    ASSERT_EQ(r.p - r.start, (long long)n);
+    return v;
+}
+
+#define LEB_S(s, bits) leb_s((s), sizeof(s) - 1, (bits))
+#define LEB_U(s) leb_u((s), sizeof(s) - 1)
+
+TEST(reader_values)
+{
+    ASSERT_EQ(LEB_U("\x7f"), 127);
+    ASSERT_EQ(LEB_U("\x80\x01"), 128);
+    ASSERT_EQ(LEB_U("\xff\x7f"), 16383);
+    ASSERT_EQ(LEB_U("\x80\x80\x01"), 16384);
+    ASSERT_U64_EQ(LEB_U("\xff\xff\xff\xff\x0f"), 0xffffffffu);
+    ASSERT_EQ(LEB_S("\x7f", 32), -1);
+    ASSERT_EQ(LEB_S("\x40", 32), -64);
+    ASSERT_EQ(LEB_S("\x3f", 32), 63);
+    ASSERT_EQ(LEB_S("\x80\x40", 32), -8192);
+    ASSERT_EQ(LEB_S("\xff\x3f", 32), 8191);
+    ASSERT_EQ(LEB_S("\x80\x7f", 32), -128);
+    ASSERT_EQ(LEB_S("\x80\x80\x80\x80\x78", 32), INT32_MIN);
+    ASSERT_EQ(LEB_S("\xff\xff\xff\xff\x07", 32), INT32_MAX);
+    ASSERT_EQ(LEB_S("\xff\xff\xff\xff\x0f", 33), 0xffffffffll);
+    ASSERT_EQ(LEB_S("\x80\x80\x80\x80\x70", 33), -(1ll << 32));
+    ASSERT_EQ(LEB_S("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x7f", 64), INT64_MIN);
+    ASSERT_EQ(LEB_S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x00", 64), INT64_MAX);
 }
 
 TEST(sections_all_kinds)
