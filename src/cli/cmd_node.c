@@ -15,7 +15,7 @@ int ig_cmd_node(int argc, char **argv)
     const char *listen = "/ip4/127.0.0.1/tcp/4001", *dial = NULL;
     const char *peer = NULL, *level = NULL;
     uint64_t hs_ns = 0, idle_ns = 0, frame_ns = 0;
-    int echo = 0, npos, rc;
+    int echo = 0, late_mux = 0, npos, rc;
     char err[256] = "";
     struct ig_node *n;
     const struct ig_flag flags[] = {
@@ -76,6 +76,13 @@ int ig_cmd_node(int argc, char **argv)
           "D",
           "30s",
           "close connections that stop in the middle of a frame" },
+        { "no-early-muxer",
+          0,
+          IG_FLAG_BOOL,
+          &late_mux,
+          NULL,
+          NULL,
+          "agree on yamux after the Noise handshake (for tests)" },
     };
     const struct ig_flags_spec spec = {
         "igord node [options]",
@@ -101,6 +108,7 @@ int ig_cmd_node(int argc, char **argv)
     if (peer)
         cfg.dial[cfg.ndial++] = peer;
     cfg.test_echo = echo;
+    cfg.no_early_muxer = late_mux;
     /* Durations come in ns; a nonzero value below 1 ms still counts. */
     cfg.handshake_ms = hs_ns ? (hs_ns + 999999) / 1000000 : 0;
     cfg.idle_ms = idle_ns ? (idle_ns + 999999) / 1000000 : 0;

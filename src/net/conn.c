@@ -403,7 +403,8 @@ static int start_noise(struct ig_conn *c)
         .identity_sk = h->cfg.key->sk,
         .expected = c->have_expect ? &c->expect : NULL,
         .muxers = mux_protos,
-        .nmuxers = 1,
+        /* Without an offer, yamux is agreed by multistream afterwards. */
+        .nmuxers = h->cfg.no_early_muxer ? 0 : 1,
     };
     int rc;
 

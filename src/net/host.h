@@ -23,6 +23,7 @@ struct ig_host_cfg {
     uint64_t idle_ms;             /* no stream and no traffic: close */
     uint64_t frame_ms;            /* a frame begun, no byte since: close */
     size_t max_msg;               /* longest message of built-in protocols */
+    int no_early_muxer;           /* offer no muxer inside Noise */
 };
 
 /* Defaults: 256 connections, 256 streams each, 10 s handshake, 5 min

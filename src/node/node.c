@@ -171,6 +171,7 @@ int ig_node_start(const struct ig_node_cfg *cfg,
         hc.idle_ms = cfg->idle_ms;
     if (cfg->frame_ms)
         hc.frame_ms = cfg->frame_ms;
+    hc.no_early_muxer = cfg->no_early_muxer;
     rc = ig_host_new(&n->host, &hc, on_event, n);
     if (rc == 0 && cfg->test_echo)
         rc = ig_host_handle(

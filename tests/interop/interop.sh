@@ -163,6 +163,15 @@ case_js_echo_c() {
     expect_in "$tmp/js50.out" "^OK echo 50 x 65536 bytes" "50 streams"
 }
 
+# js-libp2p dials a node that offers no muxer inside Noise: yamux is then
+# agreed with multistream over the secure channel.
+case_js_echo_c_late_muxer() {
+    start_c_node c --no-early-muxer
+    js_dial "$C_ADDR" --ping 1 --echo 65536 --streams 8 >"$tmp/js.out"
+    expect_in "$tmp/js.out" "^OK echo 8 x 65536 bytes" "echo"
+    wait_line "$tmp/c.log" "connected to .*muxer negotiated" >/dev/null
+}
+
 case_c_wrong_peer_js() {
     start_js
     local bad

@@ -109,6 +109,8 @@ static const struct ig_stream_handler probe_handler = {
 /* The server side's probe, reached through the registry's ud. */
 static struct probe srv;
 
+static int late_muxer; /* the listener offers no muxer inside Noise */
+
 static void side_new(struct side *x,
                      uint8_t seed,
                      uint64_t handshake_ms,
@@ -123,6 +125,7 @@ static void side_new(struct side *x,
     ig_host_cfg_default(&cfg);
     cfg.key = &x->key;
     cfg.max_streams = max_streams;
+    cfg.no_early_muxer = late_muxer && seed == 2;
     if (handshake_ms)
         cfg.handshake_ms = handshake_ms;
     ASSERT_OK(ig_host_new(&x->h, &cfg, on_event, x));
@@ -197,6 +200,24 @@ TEST(connect_and_identify_both_ways)
     ASSERT_TRUE(id->has_observed);
     ASSERT_EQ(id->nprotocols, 3);
     ASSERT_STR_EQ(id->protocols[2], PROTO);
+    teardown();
+}
+
+/* With no muxer offered inside Noise, yamux is agreed by multistream
+ * over the secure channel, and everything works the same. */
+TEST(muxer_negotiated_after_noise)
+{
+    struct probe p = { 0 };
+
+    late_muxer = 1;
+    connect_pair(0);
+    RUN_UNTIL(a.identified && b.identified, 3000);
+    ASSERT_TRUE(!ig_conn_early_muxer(a.conn));
+    ASSERT_TRUE(!ig_conn_early_muxer(b.conn));
+    ASSERT_OK(ig_stream_open(a.conn, PROTO, &probe_handler, &p, NULL));
+    RUN_UNTIL(p.opened, 3000);
+    ASSERT_EQ(ig_stream_write(p.s, (const uint8_t *)"late", 4), 4);
+    RUN_UNTIL(srv.got == 4, 3000);
     teardown();
 }
 
