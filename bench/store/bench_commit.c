@@ -3,6 +3,7 @@
  * archive) with and without fsync and prints the ratio. Usage:
  * bench_store_commit [count] [state bytes] [dir]. */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,17 @@ out:
     return t;
 }
 
+static int remove_one(const char *path,
+                      const struct stat *st,
+                      int type,
+                      struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
 int main(int argc, char **argv)
 {
     int count = argc > 1 ? atoi(argv[1]) : 200;
@@ -96,5 +108,7 @@ int main(int argc, char **argv)
            tn / count * 1e6,
            count / tn);
     printf("  fsync cost ratio: %.1fx\n", ts / tn);
+    if (argc <= 3)
+        nftw(base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
     return 0;
 }

@@ -19,8 +19,11 @@ void st_seed_identity(struct ig_identity *id);
  * hash, state u64 3; state_buf must hold 8 bytes and outlive c. */
 void st_example_ckpt(struct ig_ckpt *c, uint8_t state_buf[8]);
 
-/* A fresh temporary directory (mkdtemp), path static per call slot. */
+/* A fresh temporary directory (mkdtemp; the path is malloc'd). Every
+ * directory made this way is removed by st_done, or at exit when a test
+ * fails. */
 char *st_tmpdir(void);
+void st_done(void);
 
 /* Read a whole file (fails the test when missing). */
 uint8_t *st_read(const char *path, size_t *len);

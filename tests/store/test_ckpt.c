@@ -5,6 +5,7 @@
 #include "test.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -41,6 +42,31 @@ void st_example_ckpt(struct ig_ckpt *c, uint8_t state_buf[8])
     c->state_len = 8;
 }
 
+static char *tmpdirs[16];
+static int ntmpdirs;
+
+static int remove_one(const char *path,
+                      const struct stat *st,
+                      int type,
+                      struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+void st_done(void)
+{
+    while (ntmpdirs > 0) {
+        char *d = tmpdirs[--ntmpdirs];
+
+        chmod(d, 0755);
+        nftw(d, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        free(d);
+    }
+}
+
 char *st_tmpdir(void)
 {
     char tmpl[] = "/tmp/igord-store-XXXXXX";
@@ -48,7 +74,12 @@ char *st_tmpdir(void)
 
     if (!d)
         IG_TEST_FAIL("mkdtemp: %s", strerror(errno));
-    return strdup(d);
+    if (ntmpdirs == (int)(sizeof(tmpdirs) / sizeof(tmpdirs[0])))
+        IG_TEST_FAIL("too many temporary directories in one test");
+    if (ntmpdirs == 0)
+        atexit(st_done);
+    tmpdirs[ntmpdirs++] = strdup(d);
+    return tmpdirs[ntmpdirs - 1];
 }
 
 uint8_t *st_read(const char *path, size_t *len)

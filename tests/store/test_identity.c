@@ -100,6 +100,7 @@ TEST(identity_save_mode_0600)
     ASSERT_EQ(st.st_mode & 0777, 0600);
     snprintf(path, sizeof(path), "%s/missing.identity", dir);
     ASSERT_EQ(ig_identity_load(path, &back, NULL, 0), IG_ENOTFOUND);
+    st_done();
 }
 
 TEST(did_vectors)

@@ -117,6 +117,7 @@ TEST(lineage_valid_chain)
                         "verified, chain unbroken)\n");
     free(out);
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 /* History may start after genesis: the first prev_hash is not checked. */
@@ -133,6 +134,7 @@ TEST(lineage_first_prev_unchecked)
     ASSERT_OK(ig_lineage_verify(dir, &r, NULL, 0));
     ASSERT_U64_EQ(r.first_tick, 2);
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 TEST(lineage_tampered_state)
@@ -158,6 +160,7 @@ TEST(lineage_tampered_state)
                         "  - tick 3: prevHash mismatch");
     free(out);
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 TEST(lineage_missing_link)
@@ -175,6 +178,7 @@ TEST(lineage_missing_link)
     ASSERT_EQ(r.nerrors, 1);
     ASSERT_TRUE(has_error(&r, "tick 4: prevHash mismatch"));
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 TEST(lineage_identity_changed)
@@ -202,6 +206,7 @@ TEST(lineage_identity_changed)
     ASSERT_TRUE(has_error(&r, "tick 3: agent identity changed"));
     ig_lineage_report_free(&r);
     free(blob);
+    st_done();
 }
 
 TEST(lineage_non_monotonic_and_garbage)
@@ -228,6 +233,7 @@ TEST(lineage_non_monotonic_and_garbage)
     ASSERT_TRUE(has_error(
       &r, "failed to parse 0000000004.ckpt: checkpoint v4 too short"));
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 TEST(lineage_not_v4_after_first)
@@ -258,6 +264,7 @@ TEST(lineage_not_v4_after_first)
     ig_lineage_report_free(&r);
     free(v2);
     free(v3);
+    st_done();
 }
 
 TEST(lineage_empty_dir)
@@ -269,6 +276,7 @@ TEST(lineage_empty_dir)
     ASSERT_STR_CONTAINS(err, "no checkpoint files found in");
     ASSERT_EQ(ig_lineage_verify("/nonexistent/igord", &r, err, sizeof(err)),
               -ENOENT);
+    st_done();
 }
 
 /* Two machines: A ran ticks 1-3, B resumed from A's tick 3 (so both
@@ -292,6 +300,7 @@ TEST(lineage_merged_machines)
     /* B only alone still verifies (history after genesis). */
     ASSERT_OK(ig_lineage_verify(b, &r, NULL, 0));
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 /* Both machines ran tick 3 on their own: a fork. */
@@ -312,6 +321,7 @@ TEST(lineage_merged_fork)
     ASSERT_EQ(ig_lineage_verify_dirs(dirs, 2, &r, NULL, 0), IG_ECHAIN);
     ASSERT_TRUE(has_error(&r, "0000000003.ckpt: fork: "));
     ig_lineage_report_free(&r);
+    st_done();
 }
 
 /* The incremental form works on blobs in memory. */

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +53,7 @@ TEST(atomic_write_replaces)
     b = st_read(path, &len);
     ASSERT_EQ(len, 0);
     free(b);
+    st_done();
 }
 
 /* Each step failing in turn leaves the old contents and no temp file. */
@@ -93,6 +96,7 @@ TEST(atomic_write_failure_keeps_old)
     ig_atomic_file__fail_at(IG_ATOMIC_STEP_NONE);
     ASSERT_STR_CONTAINS(err, "fsync directory");
     ASSERT_EQ(count_entries(dir), 1);
+    st_done();
 }
 
 /* A real failure, no hook: the directory is read-only. */
@@ -102,8 +106,10 @@ TEST(atomic_write_readonly_dir)
     uint8_t *b;
     size_t len;
 
-    if (geteuid() == 0)
-        return; /* root ignores directory permissions */
+    if (geteuid() == 0) {
+        st_done();
+        return; /* root ignores directory permissions: see below */
+    }
     snprintf(path, sizeof(path), "%s/ckpt", dir);
     ASSERT_OK(ig_atomic_file_replace(path, "old", 3, 0644, 0, NULL, 0));
     ASSERT_OK(chmod(dir, 0555));
@@ -114,6 +120,44 @@ TEST(atomic_write_readonly_dir)
     b = st_read(path, &len);
     ASSERT_MEM_EQ(b, "old", 3);
     free(b);
+    st_done();
+}
+
+/* Real failures that hold for root too: the file size limit stops the
+ * write, and a directory in the way stops the rename. */
+TEST(atomic_write_real_failures)
+{
+    char *dir = st_tmpdir(), path[256], sub[300], err[512];
+    struct rlimit lim = { .rlim_cur = 8, .rlim_max = RLIM_INFINITY };
+    uint8_t big[100] = { 0 }, *b;
+    size_t len;
+
+    snprintf(path, sizeof(path), "%s/ckpt", dir);
+    ASSERT_OK(ig_atomic_file_replace(path, "old", 3, 0644, 0, NULL, 0));
+    signal(SIGXFSZ, SIG_IGN);
+    ASSERT_OK(setrlimit(RLIMIT_FSIZE, &lim));
+    ASSERT_EQ(
+      ig_atomic_file_replace(path, big, sizeof(big), 0644, 0, err, sizeof(err)),
+      -EFBIG);
+    ASSERT_STR_CONTAINS(err, "write failed");
+    lim.rlim_cur = RLIM_INFINITY;
+    ASSERT_OK(setrlimit(RLIMIT_FSIZE, &lim));
+    b = st_read(path, &len);
+    ASSERT_EQ(len, 3);
+    ASSERT_MEM_EQ(b, "old", 3);
+    free(b);
+    ASSERT_EQ(count_entries(dir), 1);
+    /* A non-empty directory where the file should go. */
+    snprintf(path, sizeof(path), "%s/d", dir);
+    ASSERT_OK(mkdir(path, 0755));
+    snprintf(sub, sizeof(sub), "%s/keep", path);
+    st_write(sub, "k", 1);
+    ASSERT_TRUE(
+      ig_atomic_file_replace(path, "x", 1, 0644, 0, err, sizeof(err)) < 0);
+    ASSERT_STR_CONTAINS(err, "rename failed");
+    ASSERT_EQ(count_entries(dir), 2);
+    ASSERT_EQ(count_entries(path), 1);
+    st_done();
 }
 
 TEST(atomic_read_limits)
@@ -130,6 +174,7 @@ TEST(atomic_read_limits)
     ASSERT_OK(ig_atomic_read(path, 11, &b, &len, NULL, 0));
     ASSERT_EQ(len, 11);
     free(b);
+    st_done();
 }
 
 /* A FIFO or a directory where a checkpoint should be is refused at
@@ -157,6 +202,7 @@ TEST(atomic_read_refuses_special_files)
     free(b);
     st_write(p, "x", 1);
     ASSERT_EQ(ig_atomic_read(p, 0, &b, &len, NULL, 0), IG_ETOOBIG);
+    st_done();
 }
 
 /* A file larger than the first buffer is read whole. */
@@ -176,6 +222,7 @@ TEST(atomic_read_large)
     free(b);
     ASSERT_EQ(ig_atomic_read(p, n - 1, &b, &len, NULL, 0), IG_ETOOBIG);
     free(data);
+    st_done();
 }
 
 /* Temps of a dead writer are removed on open; others' files stay. */
@@ -210,6 +257,7 @@ TEST(store_open_cleans_stale_temps)
     snprintf(p, sizeof(p), "%s/history/a", dir);
     ASSERT_EQ(count_entries(p), 0);
     ig_store_close(s);
+    st_done();
 }
 
 static uint8_t *example_blob(uint64_t tick, const uint8_t prev[32], size_t *len)
@@ -261,6 +309,7 @@ TEST(store_layout)
     ASSERT_STR_EQ(p, base);
     free(blob);
     ig_store_close(s);
+    st_done();
 }
 
 TEST(store_archive_conflict_kept)
@@ -290,6 +339,7 @@ TEST(store_archive_conflict_kept)
     free(a);
     free(b);
     ig_store_close(s);
+    st_done();
 }
 
 TEST(store_refuses_bad_ids_and_blobs)
@@ -320,6 +370,7 @@ TEST(store_refuses_bad_ids_and_blobs)
     ASSERT_EQ(count_entries(dir), 0);
     free(blob);
     ig_store_close(s);
+    st_done();
 }
 
 TEST(store_identity_create_and_reload)
@@ -353,6 +404,7 @@ TEST(store_identity_create_and_reload)
     ASSERT_OK(ig_store_remove(s, "ag", IG_STORE_IDENTITY, NULL, 0));
     ASSERT_EQ(ig_store_load_identity(s, "ag", &b, NULL, 0), IG_ENOTFOUND);
     ig_store_close(s);
+    st_done();
 }
 
 TEST(store_receipts_round_trip)
@@ -372,4 +424,5 @@ TEST(store_receipts_round_trip)
     ASSERT_MEM_EQ(out, "abc", 3);
     free(out);
     ig_store_close(s);
+    st_done();
 }
