@@ -82,6 +82,10 @@ TEST(run_ticks_then_sigint_commits)
     ASSERT_STR_CONTAINS(r.out, "fresh");
     ASSERT_STR_CONTAINS(r.err, "agent:ok");
     ASSERT_STR_CONTAINS(r.err, "[log] probe: tick 1");
+    /* Guest text cannot forge log lines or reach the terminal raw. */
+    ASSERT_STR_CONTAINS(r.err, "probe: esc ?[2J?2026-01-01T00:00:00.000Z");
+    ASSERT_TRUE(strchr(r.err, '\x1b') == NULL);
+    ASSERT_TRUE(strstr(r.err, "\n2026-01-01T00:00:00.000Z") == NULL);
     ASSERT_STR_CONTAINS(r.err, "[stdout] probe stdout 1");
     ASSERT_STR_CONTAINS(r.err, "observations 2");
     ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");

@@ -7,8 +7,7 @@
 #include <string.h>
 
 #define EXPORT(name) __attribute__((export_name(name)))
-#define IMPORT(mod, name)                                                    \
-    __attribute__((import_module(mod), import_name(name)))
+#define IMPORT(mod, name) __attribute__((import_module(mod), import_name(name)))
 
 IMPORT("igor", "log_emit") void igor_log_emit(const char *p, uint32_t n);
 IMPORT("igor", "clock_now") int64_t igor_clock_now(void);
@@ -46,6 +45,8 @@ EXPORT("agent_init") void agent_init(void)
 #endif
     state.ticks = 0;
     say("probe: init");
+    /* A terminal escape and a forged log line: the host must defuse both. */
+    say("probe: esc \x1b[2J\n2026-01-01T00:00:00.000Z [1] ERROR node: forged");
 }
 
 __attribute__((used)) static void tick_body(void)
@@ -66,7 +67,9 @@ __attribute__((used)) static void tick_body(void)
         while (__builtin_wasm_memory_grow(0, step) != (size_t)-1)
             ;
     }
-    snprintf(line, sizeof(line), "probe: grew to %lu pages",
+    snprintf(line,
+             sizeof(line),
+             "probe: grew to %lu pages",
              (unsigned long)__builtin_wasm_memory_size(0));
     say(line);
     __builtin_trap();
@@ -76,8 +79,8 @@ __attribute__((used)) static void tick_body(void)
 #endif
     state.ticks++;
     state.last_clock = igor_clock_now();
-    snprintf(line, sizeof(line), "probe: tick %llu",
-             (unsigned long long)state.ticks);
+    snprintf(
+      line, sizeof(line), "probe: tick %llu", (unsigned long long)state.ticks);
     say(line);
     printf("probe stdout %llu\n", (unsigned long long)state.ticks);
     fflush(stdout);
