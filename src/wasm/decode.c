@@ -404,6 +404,7 @@ static int sec_import(struct dec *x)
 
         IG_WASM_TRY(vec_slot(x, i, cap));
         m->nimports = i + 1;
+        im->at = (uint32_t)ig_wasm__reader_off(&x->r);
         IG_WASM_TRY(read_name_copy(x, &im->module, &im->module_len));
         IG_WASM_TRY(read_name_copy(x, &im->name, &im->name_len));
         IG_WASM_TRY(read_import_desc(x, im));
@@ -539,6 +540,7 @@ static int sec_global(struct dec *x)
         struct ig_wasm_globaldef *g = &m->globals[i];
 
         IG_WASM_TRY(vec_slot(x, i, cap));
+        g->at = (uint32_t)ig_wasm__reader_off(&x->r);
         IG_WASM_TRY(read_globaltype(x, &g->type));
         m->global_types[m->nglobal_imports + i] = g->type;
         IG_WASM_TRY(read_constexpr(x, &g->init));
@@ -559,6 +561,7 @@ static int sec_export(struct dec *x)
 
         IG_WASM_TRY(vec_slot(x, i, cap));
         m->nexports = i + 1;
+        e->at = (uint32_t)ig_wasm__reader_off(&x->r);
         IG_WASM_TRY(read_name_copy(x, &e->name, &e->name_len));
         TRY_READ(x, ig_wasm__read_u8(&x->r, &e->kind));
         if (e->kind > IG_WASM_EXTERN_GLOBAL) {
@@ -606,6 +609,7 @@ static int read_elem(struct dec *x, struct ig_wasm_elem *e)
     uint32_t flags;
     uint8_t kind;
 
+    e->at = (uint32_t)ig_wasm__reader_off(&x->r);
     TRY_READ(x, ig_wasm__read_u32(&x->r, &flags));
     if (flags > 7)
         return fail(
@@ -767,6 +771,7 @@ static int read_data(struct dec *x, struct ig_wasm_data *s)
 {
     uint32_t flags;
 
+    s->at = (uint32_t)ig_wasm__reader_off(&x->r);
     TRY_READ(x, ig_wasm__read_u32(&x->r, &flags));
     if (flags > 2)
         return fail(

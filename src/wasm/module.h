@@ -59,6 +59,7 @@ struct ig_wasm_import {
     struct ig_wasm_tabletype table;    /* TABLE */
     struct ig_wasm_limits mem;         /* MEMORY */
     struct ig_wasm_globaltype global;  /* GLOBAL */
+    uint32_t at; /* offset of the entry in the binary, for messages */
 };
 
 struct ig_wasm_funcdef {
@@ -76,6 +77,7 @@ struct ig_wasm_funcdef {
 struct ig_wasm_globaldef {
     struct ig_wasm_globaltype type;
     struct ig_wasm_constexpr init;
+    uint32_t at; /* offset of the entry in the binary, for messages */
 };
 
 enum ig_wasm_segmode {
@@ -91,6 +93,7 @@ struct ig_wasm_elem {
     struct ig_wasm_constexpr offset; /* active only */
     uint32_t count;
     struct ig_wasm_constexpr *items; /* ref.func, ref.null or global.get */
+    uint32_t at; /* offset of the segment in the binary, for messages */
 };
 
 struct ig_wasm_data {
@@ -99,6 +102,7 @@ struct ig_wasm_data {
     struct ig_wasm_constexpr offset;
     const uint8_t *bytes; /* into module->bytes */
     uint32_t len;
+    uint32_t at; /* offset of the segment in the binary, for messages */
 };
 
 struct ig_wasm_export {
@@ -106,6 +110,7 @@ struct ig_wasm_export {
     uint32_t name_len;
     uint8_t kind;
     uint32_t index;
+    uint32_t at; /* offset of the entry in the binary, for messages */
 };
 
 struct ig_wasm_module {

@@ -1227,50 +1227,54 @@ static int collect_declared(struct ig_wasm_module *m)
     return 0;
 }
 
-/* Imported entities are described in the import section, defined ones in
- * their own. */
-static size_t space_off(const struct ig_wasm_module *m,
-                        uint32_t i,
-                        uint32_t nimported,
-                        int id)
+/* Imports, checked where each is described. */
+static void check_imports(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 {
-    return sec_off(m, i < nimported ? IG_WASM_SEC_IMPORT : id);
+    uint32_t i, nmems = 0;
+
+    for (i = 0; i < m->nimports; i++) {
+        const struct ig_wasm_import *im = &m->imports[i];
+
+        if (im->kind == IG_WASM_EXTERN_FUNC && im->type_idx >= m->ntypes)
+            ig_wasm__diag_invalid(
+              d, im->at, "unknown type %u (import %u)", im->type_idx, i);
+        if (im->kind == IG_WASM_EXTERN_TABLE)
+            check_limits(d, im->at, &im->table.lim, 0, "table");
+        if (im->kind != IG_WASM_EXTERN_MEMORY)
+            continue;
+        check_limits(d, im->at, &im->mem, IG_WASM_MAX_PAGES, "memory");
+        if (++nmems == 2)
+            ig_wasm__diag_invalid(d, im->at, "multiple memories");
+    }
 }
 
-static void check_spaces(struct ig_wasm_module *m, struct ig_wasm_diag *d)
+/* Definitions; those without an entry offset of their own cite their
+ * section. */
+static void check_definitions(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 {
+    size_t off;
     uint32_t i;
 
-    for (i = 0; i < m->nfuncs_total; i++)
-        if (m->func_types[i] >= m->ntypes)
-            ig_wasm__diag_invalid(
-              d,
-              space_off(m, i, m->nfunc_imports, IG_WASM_SEC_FUNCTION),
-              "unknown type %u (function %u)",
-              m->func_types[i],
-              i);
-    for (i = 0; i < m->ntables_total; i++)
-        check_limits(d,
-                     space_off(m, i, m->ntable_imports, IG_WASM_SEC_TABLE),
-                     &m->tables[i].lim,
-                     0,
-                     "table");
-    if (m->nmems_total > 1)
-        ig_wasm__diag_invalid(
-          d,
-          space_off(m, 1, m->nmem_imports, IG_WASM_SEC_MEMORY),
-          "multiple memories: %u",
-          m->nmems_total);
-    for (i = 0; i < m->nmems_total; i++)
-        check_limits(d,
-                     space_off(m, i, m->nmem_imports, IG_WASM_SEC_MEMORY),
-                     &m->mems[i],
-                     IG_WASM_MAX_PAGES,
-                     "memory");
+    off = sec_off(m, IG_WASM_SEC_FUNCTION);
+    for (i = 0; i < m->nfuncs; i++)
+        if (m->funcs[i].type_idx >= m->ntypes)
+            ig_wasm__diag_invalid(d,
+                                  off,
+                                  "unknown type %u (function %u)",
+                                  m->funcs[i].type_idx,
+                                  m->nfunc_imports + i);
+    off = sec_off(m, IG_WASM_SEC_TABLE);
+    for (i = m->ntable_imports; i < m->ntables_total; i++)
+        check_limits(d, off, &m->tables[i].lim, 0, "table");
+    off = sec_off(m, IG_WASM_SEC_MEMORY);
+    if (m->nmems_total > 1 && m->nmems_total > m->nmem_imports)
+        ig_wasm__diag_invalid(d, off, "multiple memories: %u", m->nmems_total);
+    for (i = m->nmem_imports; i < m->nmems_total; i++)
+        check_limits(d, off, &m->mems[i], IG_WASM_MAX_PAGES, "memory");
     for (i = 0; i < m->nglobals; i++)
         check_constexpr(m,
                         d,
-                        sec_off(m, IG_WASM_SEC_GLOBAL),
+                        m->globals[i].at,
                         &m->globals[i].init,
                         m->globals[i].type.valtype,
                         "global initialiser");
@@ -1303,7 +1307,7 @@ static int check_export_names(struct ig_wasm_module *m, struct ig_wasm_diag *d)
     for (i = 1; i < m->nexports; i++)
         if (export_cmp(&sorted[i - 1], &sorted[i]) == 0)
             ig_wasm__diag_invalid(d,
-                                  sec_off(m, IG_WASM_SEC_EXPORT),
+                                  sorted[i]->at,
                                   "duplicate export name \"%s\"",
                                   sorted[i]->name);
     free(sorted);
@@ -1326,7 +1330,7 @@ static int check_exports(struct ig_wasm_module *m, struct ig_wasm_diag *d)
 
         if (e->index >= count[e->kind])
             ig_wasm__diag_invalid(d,
-                                  sec_off(m, IG_WASM_SEC_EXPORT),
+                                  e->at,
                                   "unknown %s %u (export \"%s\")",
                                   kinds[e->kind],
                                   e->index,
@@ -1364,7 +1368,7 @@ static void check_elem_segment(const struct ig_wasm_module *m,
                                uint32_t i)
 {
     const struct ig_wasm_elem *e = &m->elems[i];
-    size_t off = sec_off(m, IG_WASM_SEC_ELEMENT);
+    size_t off = e->at;
     uint32_t k;
 
     if (e->mode == IG_WASM_SEG_ACTIVE) {
@@ -1385,11 +1389,11 @@ static void check_elem_segment(const struct ig_wasm_module *m,
 
 static void check_datas(const struct ig_wasm_module *m, struct ig_wasm_diag *d)
 {
-    size_t off = sec_off(m, IG_WASM_SEC_DATA);
     uint32_t i;
 
     for (i = 0; i < m->ndatas; i++) {
         const struct ig_wasm_data *s = &m->datas[i];
+        size_t off = s->at;
 
         if (s->mode != IG_WASM_SEG_ACTIVE)
             continue;
@@ -1405,7 +1409,8 @@ int ig_wasm__validate(struct ig_wasm_module *m, struct ig_wasm_diag *d)
     uint32_t i;
 
     IG_WASM_TRY(collect_declared(m));
-    check_spaces(m, d);
+    check_imports(m, d);
+    check_definitions(m, d);
     IG_WASM_TRY(check_exports(m, d));
     check_start(m, d);
     for (i = 0; i < m->nelems; i++)

@@ -396,11 +396,14 @@ TEST(globals_and_constexprs)
             MOD(T_VOID F_ONE "\x0a\x07\x01\x05\x00\xd2\x00\x1a\x0b"));
 }
 
-TEST(module_errors_cite_their_section)
+TEST(module_errors_cite_their_entry)
 {
-    /* The export section's contents start at offset 10. */
-    INVALID("unknown function 0 (export \"x\") at offset 10",
+    /* The export entry starts at offset 11, after the count. */
+    INVALID("unknown function 0 (export \"x\") at offset 11",
             MOD("\x07\x05\x01\x01x\x00\x00"));
+    /* The second data segment starts at offset 18. */
+    INVALID("unknown memory 1 (data segment 1) at offset 18",
+            MOD(M_ONE "\x0b\x09\x02\x01\x00\x02\x01\x41\x00\x0b\x00"));
     /* A body error names the function and the instruction's offset. */
     INVALID("unknown local 0 (function 0) at offset 28",
             BODY("\x00\x20\x00\x1a\x0b"));
