@@ -293,38 +293,6 @@ int ig_store_load_receipts(struct ig_store *s,
       s, id, IG_STORE_RECEIPTS, RECEIPTS_MAX, data, len, err, errlen);
 }
 
-int ig_store_load_identity(struct ig_store *s,
-                           const char *id,
-                           struct ig_identity *out,
-                           char *err,
-                           size_t errlen)
-{
-    char path[PATH_MAX];
-    int rc;
-
-    rc =
-      ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
-    if (rc < 0)
-        return rc;
-    return ig_identity_load(path, out, err, errlen);
-}
-
-int ig_store_save_identity(struct ig_store *s,
-                           const char *id,
-                           const struct ig_identity *ident,
-                           char *err,
-                           size_t errlen)
-{
-    char path[PATH_MAX];
-    int rc;
-
-    rc =
-      ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
-    if (rc < 0)
-        return rc;
-    return ig_identity_save(path, ident, err, errlen);
-}
-
 /* An identity readable by others is tightened to 0600 in place. */
 static int tighten_mode(const char *path, char *err, size_t errlen)
 {
@@ -347,6 +315,42 @@ static int tighten_mode(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+int ig_store_load_identity(struct ig_store *s,
+                           const char *id,
+                           struct ig_identity *out,
+                           char *err,
+                           size_t errlen)
+{
+    char path[PATH_MAX];
+    int rc;
+
+    rc =
+      ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
+    if (rc == 0)
+        rc = ig_identity_load(path, out, err, errlen);
+    if (rc == 0)
+        rc = tighten_mode(path, err, errlen);
+    if (rc < 0)
+        ig_identity_wipe(out);
+    return rc;
+}
+
+int ig_store_save_identity(struct ig_store *s,
+                           const char *id,
+                           const struct ig_identity *ident,
+                           char *err,
+                           size_t errlen)
+{
+    char path[PATH_MAX];
+    int rc;
+
+    rc =
+      ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
+    if (rc < 0)
+        return rc;
+    return ig_identity_save(path, ident, err, errlen);
+}
+
 int ig_store_identity(struct ig_store *s,
                       const char *id,
                       struct ig_identity *out,
@@ -362,9 +366,7 @@ int ig_store_identity(struct ig_store *s,
       ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
     if (rc < 0)
         return rc;
-    rc = ig_identity_load(path, out, err, errlen);
-    if (rc == 0)
-        return tighten_mode(path, err, errlen);
+    rc = ig_store_load_identity(s, id, out, err, errlen);
     if (rc != IG_ENOTFOUND)
         return rc;
     rc = ig_identity_generate(out);

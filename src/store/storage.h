@@ -105,7 +105,8 @@ int ig_store_load_receipts(struct ig_store *s,
                            char *err,
                            size_t errlen);
 
-/* Load <id>.identity. Missing -> IG_ENOTFOUND; bad -> IG_EIDENTITY. */
+/* Load <id>.identity, tightening its mode to 0600 when it was wider.
+ * Missing -> IG_ENOTFOUND; bad -> IG_EIDENTITY; chmod failure -errno. */
 int ig_store_load_identity(struct ig_store *s,
                            const char *id,
                            struct ig_identity *out,

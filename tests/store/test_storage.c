@@ -390,6 +390,10 @@ TEST(store_identity_create_and_reload)
     ASSERT_EQ(st.st_mode & 0777, 0600);
     ASSERT_EQ(st.st_size, 68);
     ASSERT_OK(chmod(p, 0644));
+    ASSERT_OK(ig_store_load_identity(s, "ag", &b, NULL, 0));
+    ASSERT_OK(stat(p, &st));
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    ASSERT_OK(chmod(p, 0640));
     ASSERT_OK(ig_store_identity(s, "ag", &b, &created, NULL, 0));
     ASSERT_EQ(created, 0);
     ASSERT_MEM_EQ(a.secret, b.secret, 64);
