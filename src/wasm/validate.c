@@ -41,7 +41,9 @@ struct val {
     uint32_t nctls, capctls;
     const struct ig_wasm_functype *ft;
     const struct ig_wasm_funcdef *f;
-    uint32_t nlocals;  /* params + declared locals */
+    uint32_t nlocals; /* params + declared locals */
+    uint8_t *ltypes;  /* their types, nlocals of them */
+    uint32_t capltypes;
     uint32_t func_idx; /* in the function index space */
     size_t at;         /* offset of the instruction being checked */
 };
@@ -490,8 +492,7 @@ static int op_call_indirect(struct val *v, const struct ig_wasm_instr *in)
 static int local_type(struct val *v, uint32_t idx, uint8_t *t)
 {
     IG_WASM_TRY(check_idx(v, idx, v->nlocals, "local"));
-    *t = idx < v->ft->nparams ? v->ft->params[idx]
-                              : v->f->local_types[idx - v->ft->nparams];
+    *t = v->ltypes[idx];
     return 0;
 }
 
@@ -990,6 +991,11 @@ static int check_fast(struct val *v)
     }
     switch (in.op) {
         case IG_OP_LOCAL_GET:
+            r->p++;
+            if (ig_wasm__read_u32(r, &in.a))
+                return read_failed(v);
+            return in.a < v->nlocals ? push(v, v->ltypes[in.a])
+                                     : op_local(v, &in);
         case IG_OP_LOCAL_SET:
         case IG_OP_LOCAL_TEE:
             r->p++;
@@ -1068,6 +1074,27 @@ static int check_body(struct val *v)
     return 0;
 }
 
+/* The types of parameters and locals side by side, for local.get. */
+static int set_local_types(struct val *v)
+{
+    uint32_t np = v->ft->nparams;
+
+    v->nlocals = v->f->nlocals + np;
+    if (v->nlocals > v->capltypes) {
+        uint8_t *p = realloc(v->ltypes, v->nlocals);
+
+        if (!p)
+            return -ENOMEM;
+        v->ltypes = p;
+        v->capltypes = v->nlocals;
+    }
+    if (np)
+        memcpy(v->ltypes, v->ft->params, np);
+    if (v->f->nlocals)
+        memcpy(v->ltypes + np, v->f->local_types, v->f->nlocals);
+    return 0;
+}
+
 static int validate_func(struct val *v, uint32_t i)
 {
     static const struct ig_wasm_functype no_type;
@@ -1077,7 +1104,7 @@ static int validate_func(struct val *v, uint32_t i)
     v->func_idx = v->m->nfunc_imports + i;
     /* A bad type index is already recorded; decode the body anyway. */
     v->ft = f->type_idx < v->m->ntypes ? &v->m->types[f->type_idx] : &no_type;
-    v->nlocals = f->nlocals + v->ft->nparams;
+    IG_WASM_TRY(set_local_types(v));
     v->nvals = 0;
     v->nctls = 0;
     v->max_height = 0;
@@ -1102,6 +1129,7 @@ static int validate_bodies(struct ig_wasm_module *m, struct ig_wasm_diag *d)
         rc = validate_func(&v, i);
     free(v.vals);
     free(v.ctls);
+    free(v.ltypes);
     return rc;
 }
 
