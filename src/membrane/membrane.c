@@ -348,7 +348,9 @@ static int replay_random(struct ig_membrane *mb,
     if (rc < 0)
         return rc;
     if (n == 0 && len > 0) {
-        *failed = 1; /* the live source failed */
+        /* The live source failed: the guest saw zeros, as below. */
+        memset(ig_wasm_memory_data(mem) + ptr, 0, len);
+        *failed = 1;
         return 0;
     }
     if (n != len)
@@ -374,6 +376,9 @@ int ig_membrane__random(ig_membrane_t *mb,
     /* Fill guest memory in place, then record what landed there. */
     dst = ig_wasm_memory_data(mem) + ptr;
     if (live_random(mb, dst, len) < 0) {
+        /* A failing source may have written part of the buffer; zero it so
+         * the guest sees the same bytes when the tick is replayed. */
+        memset(dst, 0, len);
         *failed = 1;
         return ig_membrane__record(mb, id, NULL, 0);
     }

@@ -198,8 +198,8 @@ int ig_membrane__clock(ig_membrane_t *mb, uint16_t id, uint64_t *ns);
 /*
  * The recorded random source, writing into guest memory [ptr, ptr+len),
  * which the caller has bounds-checked. *failed is set when the live
- * source failed (recorded as an empty entry). 0 or a code that ends the
- * guest call.
+ * source failed (recorded as an empty entry); the buffer is then zeroed,
+ * live and on replay alike. 0 or a code that ends the guest call.
  */
 int ig_membrane__random(ig_membrane_t *mb,
                         uint16_t id,

@@ -34,8 +34,10 @@ static int h_random(void *u, uint8_t *buf, size_t len)
 {
     struct host *h = u;
 
-    if (h->fail_random)
+    if (h->fail_random) {
+        memset(buf, 0xee, len); /* a source that fails half-way */
         return IG_ECRYPTO;
+    }
     for (size_t i = 0; i < len; i++)
         buf[i] = (uint8_t)(0xa0 + i);
     return 0;
@@ -183,6 +185,9 @@ TEST(rand_bytes_codes)
     ASSERT_EQ(guest_i32(&g, "call_rand", 2, 0xfffffffcu, 8, 0), IG_HC_EMEMORY);
     host.fail_random = 1;
     ASSERT_EQ(guest_i32(&g, "call_rand", 2, buf, 4, 0), IG_HC_EFAIL);
+    /* What the failing source left is wiped: replay shows zeros too. */
+    ASSERT_OK(ig_wasm_memory_read(guest_memory(&g), buf, got, 4));
+    ASSERT_MEM_EQ(got, "\0\0\0\0", 4);
     ASSERT_EQ(entries(&g), 6);
     for (size_t i = 1; i < 6; i++) {
         ev = entry(&g, i);
