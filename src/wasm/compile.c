@@ -1134,6 +1134,7 @@ static int compile_func(struct cc *c, uint32_t i, char *err, size_t errlen)
         free(c->offmap);
         return rc;
     }
+    ig_wasm__interp_thread(c->code, c->len);
     code->code = c->code;
     code->len = c->len;
     code->func_index = fidx;

@@ -77,7 +77,7 @@ static void note_trap(struct ig_wasm_store *s,
 
 #if IG_CGOTO
 #define CASE(n) L_##n:
-#define NEXT goto *labels[*pc]
+#define NEXT goto *(const void *)((const char *)&&L_UNREACHABLE + (int32_t)*pc)
 #else
 #define CASE(n) case IG_I_##n:
 #define NEXT goto dispatch
@@ -214,32 +214,82 @@ static void note_trap(struct ig_wasm_store *s,
 #define SIGN32 0x80000000u
 #define SIGN64 0x8000000000000000u
 
-int ig_wasm__interp_run(struct ig_wasm_store *s,
-                        struct ig_wasm_func *f,
-                        uint64_t *fp)
+#if IG_CGOTO
+/* Words per instruction, for threading a compiled function. */
+static uint32_t op_len(const uint32_t *pc)
+{
+    static const uint8_t misc[] = {
+        1, 2, 2, 3, 4, 4, 0, 4, 6, 2, 3, 4, 3, 5, 3, 4, 5,
+        3, 3, 2, 3, 3, 4, 4, 3, 5, 5, 6, 6, 2, 5, 2, 4, 4,
+    };
+    uint32_t op = *pc;
+
+    if (op == IG_I_BR_TABLE)
+        return 4 + pc[3];
+    if (op < IG_I_I32_EQZ)
+        return misc[op];
+    if (op < IG_I_I32_EQ)
+        return 3; /* unary */
+    if (op >= IG_I_BR_I32_EQ && op < IG_I_I32_LOAD)
+        return 5; /* fused compare-branch */
+    return 4;     /* binary, immediate, load, store */
+}
+#endif
+
+/*
+ * The interpreter proper. With thread set it only rewrites that code's
+ * opcodes into offsets of their cases from the first one (direct
+ * threading: dispatch needs no table load), which only this function can
+ * compute.
+ */
+static int interp(struct ig_wasm_store *s,
+                  struct ig_wasm_func *f,
+                  uint64_t *fp,
+                  uint32_t *thread,
+                  size_t tlen)
 {
 #if IG_CGOTO
-#define LBL_PLAIN(n) &&L_##n,
-#define LBL_IMM(n) &&L_##n##_K,
-#define LBL_BR(n) &&L_BR_##n, &&L_BR_##n##_K,
-    static const void *const labels[IG_I_COUNT] = {
-        IG_IOPS_MISC(LBL_PLAIN) IG_IOPS_UNARY(LBL_PLAIN) IG_IOPS_SAT(LBL_PLAIN)
-          IG_IOPS_BINARY(LBL_PLAIN) IG_IOPS_BINIMM(LBL_IMM)
-            IG_IOPS_BRCMP(LBL_BR) IG_IOPS_LOAD(LBL_PLAIN)
-              IG_IOPS_STORE(LBL_PLAIN)
+#define LBL_DIFF(l) (int32_t)((const char *)&&l - (const char *)&&L_UNREACHABLE)
+#define LBL_OFF(n) LBL_DIFF(L_##n),
+#define LBL_IMM(n) LBL_DIFF(L_##n##_K),
+#define LBL_BR(n) LBL_DIFF(L_BR_##n), LBL_DIFF(L_BR_##n##_K),
+    static const int32_t offs[IG_I_COUNT] = {
+        IG_IOPS_MISC(LBL_OFF) IG_IOPS_UNARY(LBL_OFF) IG_IOPS_SAT(LBL_OFF)
+          IG_IOPS_BINARY(LBL_OFF) IG_IOPS_BINIMM(LBL_IMM) IG_IOPS_BRCMP(LBL_BR)
+            IG_IOPS_LOAD(LBL_OFF) IG_IOPS_STORE(LBL_OFF)
     };
 #endif
-    struct ig_wasm_func *func = f, *callee;
-    struct ig_wasm_instance *inst = f->inst;
-    const struct ig_wasm_code *code = f->code;
-    const uint32_t *cbase = code->code, *pc = cbase;
-    const uint64_t *stack_end = s->stack + s->cfg.max_stack_slots;
-    uint32_t depth = 0, max_depth = s->cfg.max_call_depth;
+    struct ig_wasm_func *func, *callee;
+    struct ig_wasm_instance *inst;
+    const struct ig_wasm_code *code;
+    const uint32_t *cbase, *pc;
+    const uint64_t *stack_end;
+    uint32_t depth = 0, max_depth;
     uint64_t *nfp;
     uint8_t *mbase;
     uint64_t msize;
-    int64_t ctr = s->ctr;
+    int64_t ctr;
     int rc = 0;
+
+    if (thread) {
+#if IG_CGOTO
+        size_t i = 0;
+        while (i < tlen) {
+            uint32_t n = op_len(thread + i);
+            thread[i] = (uint32_t)offs[thread[i]];
+            i += n;
+        }
+#endif
+        (void)tlen;
+        return 0;
+    }
+    func = f;
+    inst = f->inst;
+    code = f->code;
+    cbase = pc = code->code;
+    stack_end = s->stack + s->cfg.max_stack_slots;
+    max_depth = s->cfg.max_call_depth;
+    ctr = s->ctr;
 
     if (max_depth == 0 || fp + code->frame_slots > stack_end) {
         rc = IG_ETRAP_STACK;
@@ -802,6 +852,18 @@ NEXT;
 trap : s->ctr = ctr;
 note_trap(s, rc, code, pc);
 return rc;
+}
+
+int ig_wasm__interp_run(struct ig_wasm_store *s,
+                        struct ig_wasm_func *f,
+                        uint64_t *fp)
+{
+    return interp(s, f, fp, NULL, 0);
+}
+
+void ig_wasm__interp_thread(uint32_t *code, size_t len)
+{
+    interp(NULL, NULL, NULL, code, len);
 }
 
 int ig_wasm_call(ig_wasm_store_t *s,

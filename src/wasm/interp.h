@@ -4,6 +4,7 @@
 #ifndef IG_WASM_INTERP_H
 #define IG_WASM_INTERP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -145,5 +146,9 @@ struct ig_wasm_func;
 int ig_wasm__interp_run(struct ig_wasm_store *s,
                         struct ig_wasm_func *f,
                         uint64_t *fp);
+
+/* Make compiled code ready to run (its final form depends on the
+ * dispatch method); called once per function after compiling it. */
+void ig_wasm__interp_thread(uint32_t *code, size_t len);
 
 #endif
