@@ -52,8 +52,8 @@ for w in "$suite"/*.wast; do
         continue
     fi
     echo "$line"
-    read -r p f s <<<"$(echo "$line" |
-        sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')"
+    counts='s/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/'
+    read -r p f s <<<"$(echo "$line" | sed -E "$counts")"
     pass=$((pass + p))
     fail=$((fail + f))
     skip=$((skip + s))

@@ -67,5 +67,6 @@
 
 ;; memory.init and data.drop need a data count section.
 (assert_invalid
-  (module (memory 1) (func (memory.init 1 (i32.const 0) (i32.const 0) (i32.const 0))))
+  (module (memory 1)
+    (func (memory.init 1 (i32.const 0) (i32.const 0) (i32.const 0))))
   "unknown data segment")

@@ -24,7 +24,8 @@
     (local $acc i64)
     (local.set $acc (i64.const 1))
     (loop $l (result i64)
-      (local.set $acc (i64.mul (local.get $acc) (i64.extend_i32_u (local.get 0))))
+      (local.set $acc
+        (i64.mul (local.get $acc) (i64.extend_i32_u (local.get 0))))
       (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
       (br_if $l (i32.gt_u (local.get 0) (i32.const 0)))
       (local.get $acc)))
@@ -40,7 +41,8 @@
     (local i32 i64 f32 f64)
     (i32.add
       (i32.add (local.get 0) (i32.wrap_i64 (local.get 1)))
-      (i32.add (i32.trunc_f32_s (local.get 2)) (i32.trunc_f64_s (local.get 3)))))
+      (i32.add (i32.trunc_f32_s (local.get 2))
+        (i32.trunc_f64_s (local.get 3)))))
   (func (export "br_if-value") (param i32) (result i32)
     (block (result i32)
       (drop (br_if 0 (i32.const 7) (local.get 0)))
@@ -55,10 +57,12 @@
   (func $sum8 (param i32 i64 f32 f64 i32 i64 f32 f64) (result f64)
     (f64.add
       (f64.add
-        (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
+        (f64.add (f64.convert_i32_s (local.get 0))
+          (f64.convert_i64_s (local.get 1)))
         (f64.add (f64.promote_f32 (local.get 2)) (local.get 3)))
       (f64.add
-        (f64.add (f64.convert_i32_s (local.get 4)) (f64.convert_i64_s (local.get 5)))
+        (f64.add (f64.convert_i32_s (local.get 4))
+          (f64.convert_i64_s (local.get 5)))
         (f64.add (f64.promote_f32 (local.get 6)) (local.get 7)))))
   (func (export "many-args") (result f64)
     (call $sum8 (i32.const 1) (i64.const 2) (f32.const 3.5) (f64.const 4.25)

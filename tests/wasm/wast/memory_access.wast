@@ -71,7 +71,8 @@
 (assert_return (invoke "i64.load" (i32.const 200)) (i64.const 0x55667788))
 (assert_return (invoke "i64.store" (i32.const 300)
   (i64.const 0x0102030405060708)))
-(assert_return (invoke "i64.load" (i32.const 301)) (i64.const 0x0102030405060708))
+(assert_return (invoke "i64.load" (i32.const 301))
+  (i64.const 0x0102030405060708))
 (assert_return (invoke "i32.load8_u" (i32.const 300)) (i32.const 0))
 (assert_return (invoke "i32.load8_u" (i32.const 301)) (i32.const 8))
 

@@ -7,7 +7,8 @@
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "size") (result i32) (memory.size))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
-  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "store") (param i32 i32)
+    (i32.store (local.get 0) (local.get 1)))
 )
 
 (assert_return (invoke "store" (i32.const 65532) (i32.const 0x11223344)))

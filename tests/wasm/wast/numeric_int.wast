@@ -150,9 +150,11 @@
   (i64.const 0x8000000000000000))
 (assert_return (invoke "i64.add" (i64.const 0xffffffff) (i64.const 1))
   (i64.const 0x100000000))
-(assert_return (invoke "i64.mul" (i64.const 0x100000000) (i64.const 0x100000000))
+(assert_return
+  (invoke "i64.mul" (i64.const 0x100000000) (i64.const 0x100000000))
   (i64.const 0))
-(assert_return (invoke "i64.mul" (i64.const 0x0123456789abcdef) (i64.const 0x100))
+(assert_return
+  (invoke "i64.mul" (i64.const 0x0123456789abcdef) (i64.const 0x100))
   (i64.const 0x23456789abcdef00))
 (assert_return (invoke "i64.div_s" (i64.const -7) (i64.const 2))
   (i64.const -3))
@@ -160,7 +162,8 @@
   (i64.const 0xc000000000000000))
 (assert_return (invoke "i64.div_u" (i64.const -1) (i64.const 0x100000000))
   (i64.const 0xffffffff))
-(assert_return (invoke "i64.rem_s" (i64.const 0x8000000000000000) (i64.const -1))
+(assert_return
+  (invoke "i64.rem_s" (i64.const 0x8000000000000000) (i64.const -1))
   (i64.const 0))
 (assert_return (invoke "i64.rem_s" (i64.const -13) (i64.const 4))
   (i64.const -1))
@@ -171,9 +174,11 @@
 (assert_return (invoke "i64.shl" (i64.const 1) (i64.const 64)) (i64.const 1))
 (assert_return (invoke "i64.shl" (i64.const 1) (i64.const 32))
   (i64.const 0x100000000))
-(assert_return (invoke "i64.shr_s" (i64.const 0x8000000000000000) (i64.const 65))
+(assert_return
+  (invoke "i64.shr_s" (i64.const 0x8000000000000000) (i64.const 65))
   (i64.const 0xc000000000000000))
-(assert_return (invoke "i64.shr_u" (i64.const 0x8000000000000000) (i64.const 63))
+(assert_return
+  (invoke "i64.shr_u" (i64.const 0x8000000000000000) (i64.const 63))
   (i64.const 1))
 (assert_return (invoke "i64.rotl" (i64.const 0x8000000000000001) (i64.const 1))
   (i64.const 3))

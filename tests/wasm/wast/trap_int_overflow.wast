@@ -21,7 +21,8 @@
 (assert_trap (invoke "i32.const-fold") "integer overflow")
 (assert_return (invoke "i32.rem_s" (i32.const 0x80000000) (i32.const -1))
   (i32.const 0))
-(assert_return (invoke "i64.rem_s" (i64.const 0x8000000000000000) (i64.const -1))
+(assert_return
+  (invoke "i64.rem_s" (i64.const 0x8000000000000000) (i64.const -1))
   (i64.const 0))
 (assert_return (invoke "i32.div_s" (i32.const 0x80000001) (i32.const -1))
   (i32.const 0x7fffffff))
