@@ -224,11 +224,49 @@ static int write_out(struct ig_conn *c)
         ig_buf_consume(&c->tx, (size_t)n);
         c->last_active = ig_host_now_ms();
     }
+    if (c->tx_blocked && ig_buf_len(&c->tx) < TX_SOFT && c->mux) {
+        c->tx_blocked = 0;
+        ig_yamux_kick(c->mux);
+    }
     if (!!ig_buf_len(&c->tx) != c->want_out) {
         c->want_out = !!ig_buf_len(&c->tx);
         ig__host_watch(c->host, c, c->want_out);
     }
     return 0;
+}
+
+long ig__conn_write_direct(struct ig_conn *c,
+                           struct ig_yamux_stream *ys,
+                           const uint8_t *p,
+                           size_t n)
+{
+    size_t done = 0, len;
+    const uint8_t *o;
+    long k;
+
+    while (done < n) {
+        if (ig_buf_len(&c->tx) >= TX_SOFT) {
+            c->tx_blocked = 1;
+            ig_yamux_stream_wait(ys);
+            break;
+        }
+        k = ig_yamux_stream_write_header(ys, n - done);
+        if (k <= 0) {
+            if (k < 0 && !done)
+                return k;
+            break;
+        }
+        /* Everything queued before the header, the header, then the
+         * payload: the order yamux would have sent them in. */
+        o = ig_yamux_out(c->mux, &len);
+        if (seal(c, o, len) < 0 || seal(c, p + done, (size_t)k) < 0)
+            return c->status;
+        ig_yamux_out_consume(c->mux, len);
+        done += (size_t)k;
+    }
+    if (done)
+        ig__conn_touch(c);
+    return (long)done;
 }
 
 /* Produce and send everything that is ready. */

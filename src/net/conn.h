@@ -97,7 +97,8 @@ struct ig_conn {
     enum ig_conn_state state;
     int dialer;
     int early_muxer;
-    int want_out; /* EPOLLOUT armed */
+    int want_out;   /* EPOLLOUT armed */
+    int tx_blocked; /* a direct write found tx full */
     struct ig_multiaddr remote;
     struct ig_peerid expect; /* from /p2p in the dialed address */
     int have_expect;
@@ -110,10 +111,10 @@ struct ig_conn {
     struct ig_yamux *mux;
     struct ig_stream *streams;
     struct ig_stream *dead;
-    uint64_t deadline; /* handshake deadline, 0 once up */
-    uint64_t last_active;       /* last byte read or written */
-    uint64_t last_read;         /* last byte read */
-    int status; /* why it is closing */
+    uint64_t deadline;    /* handshake deadline, 0 once up */
+    uint64_t last_active; /* last byte read or written */
+    uint64_t last_read;   /* last byte read */
+    int status;           /* why it is closing */
     char reason[IG_REASON_MAX];
     void *user;
     int announced;             /* IG_CONN_UP was reported */
@@ -132,6 +133,17 @@ int ig__conn_new(struct ig_host *h,
 /* Socket readiness from the loop. */
 void ig__conn_readable(struct ig_conn *c);
 void ig__conn_writable(struct ig_conn *c);
+
+/*
+ * Send n bytes of a stream's data without copying them into yamux: the
+ * header goes through yamux, the payload is sealed straight into tx.
+ * Returns the count taken (0: the window or the socket queue is full;
+ * on_writable follows), or an error of ig_yamux_stream_write_header.
+ */
+long ig__conn_write_direct(struct ig_conn *c,
+                           struct ig_yamux_stream *ys,
+                           const uint8_t *p,
+                           size_t n);
 
 /* Deferred work: finished streams, redeliveries, output, teardown.
  * Returns 1 when the connection is gone (freed). */

@@ -12,6 +12,9 @@
 #include "net/conn.h"
 #include "util/err.h"
 
+/* Writes this long skip the copy into yamux's queue. */
+#define DIRECT_MIN 8192
+
 static void stream_free(struct ig_stream *s)
 {
     free(s->ms);
@@ -391,6 +394,9 @@ long ig_stream_write(struct ig_stream *s, const uint8_t *p, size_t n)
         return s->status == IG_ERESET ? IG_ERESET : IG_ECLOSED;
     if (!s->open)
         return IG_ESTATE;
+    /* Bulk data is sealed straight from the caller's buffer. */
+    if (n >= DIRECT_MIN)
+        return ig__conn_write_direct(s->conn, s->ys, p, n);
     k = ig_yamux_stream_write(s->ys, p, n);
     if (k > 0)
         ig__conn_touch(s->conn);

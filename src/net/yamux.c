@@ -22,6 +22,7 @@ enum {
     S_ACKED = 16,
     S_WANT_WRITE = 32,
     S_CLOSED_CB = 64,
+    S_KICK = 128, /* on_writable due in the current ig_yamux_kick() */
 };
 
 struct ig_yamux_stream {
@@ -211,19 +212,23 @@ void ig_yamux_out_consume(struct ig_yamux *y, size_t n)
 
 void ig_yamux_kick(struct ig_yamux *y)
 {
+    struct ig_yamux_stream *s;
+
     if (ig_buf_len(&y->out) >= y->cfg.out_soft || !y->cb.on_writable)
         return;
+    /* Mark first, then call: a stream that blocks again inside its
+     * callback waits for the next kick instead of looping here. */
+    for (size_t i = 0; i < NBUCKETS; i++)
+        for (s = y->buckets[i]; s; s = s->next)
+            if ((s->flags & S_WANT_WRITE) && s->send_window)
+                s->flags = (s->flags & ~(unsigned)S_WANT_WRITE) | S_KICK;
     for (size_t i = 0; i < NBUCKETS; i++) {
-        struct ig_yamux_stream *s;
     again:
-        /* A callback may free any stream: rescan the chain after each;
-         * the cleared flag keeps a stream from firing twice. */
+        /* A callback may free any stream: rescan the chain after each. */
         for (s = y->buckets[i]; s; s = s->next) {
-            if ((s->flags & S_WANT_WRITE) && s->send_window) {
-                s->flags &= ~(unsigned)S_WANT_WRITE;
+            if (s->flags & S_KICK) {
+                s->flags &= ~(unsigned)S_KICK;
                 y->cb.on_writable(y->cb.ctx, s);
-                if (ig_buf_len(&y->out) >= y->cfg.out_soft)
-                    return;
                 goto again;
             }
         }
@@ -365,6 +370,36 @@ long ig_yamux_stream_write(struct ig_yamux_stream *s,
     if (done < n)
         s->flags |= S_WANT_WRITE;
     return (long)done;
+}
+
+long ig_yamux_stream_write_header(struct ig_yamux_stream *s, size_t n)
+{
+    struct ig_yamux *y = s->y;
+    size_t k = n;
+    int rc;
+
+    if (s->flags & S_RESET)
+        return IG_ERESET;
+    if ((s->flags & S_LOCAL_FIN) || y->error)
+        return IG_ECLOSED;
+    if (k > s->send_window)
+        k = s->send_window;
+    if (k > y->cfg.send_frame)
+        k = y->cfg.send_frame;
+    if (!k) {
+        s->flags |= S_WANT_WRITE;
+        return 0;
+    }
+    rc = send_ctl(y, IG_YAMUX_DATA, 0, s->id, (uint32_t)k);
+    if (rc < 0)
+        return rc;
+    s->send_window -= (uint32_t)k;
+    return (long)k;
+}
+
+void ig_yamux_stream_wait(struct ig_yamux_stream *s)
+{
+    s->flags |= S_WANT_WRITE;
 }
 
 int ig_yamux_stream_close(struct ig_yamux_stream *s)

@@ -149,6 +149,20 @@ long ig_yamux_stream_write(struct ig_yamux_stream *s,
                            const uint8_t *p,
                            size_t n);
 
+/*
+ * For callers that send the payload themselves, to avoid copying it:
+ * charge up to n bytes to the peer's window and queue only the data
+ * frame's header. The caller must send everything ig_yamux_out() holds,
+ * then exactly the returned number of payload bytes, before anything
+ * else is queued. Returns that count (0: the window is shut and
+ * on_writable follows), or IG_ERESET, IG_ECLOSED, IG_ELIMIT, -ENOMEM.
+ */
+long ig_yamux_stream_write_header(struct ig_yamux_stream *s, size_t n);
+
+/* The owner could not write to s for its own reasons (a full socket
+ * queue): have ig_yamux_kick() call on_writable for s. */
+void ig_yamux_stream_wait(struct ig_yamux_stream *s);
+
 /* Half-close s (FIN). Returns 0, IG_ERESET or IG_ECLOSED. */
 int ig_yamux_stream_close(struct ig_yamux_stream *s);
 
