@@ -49,19 +49,6 @@ static int call_host(struct ig_wasm_store *s,
     return rc;
 }
 
-/* Most functions declare a handful of locals: a loop beats a call. */
-static inline void zero_locals(uint64_t *p, uint32_t n)
-{
-    uint32_t i;
-
-    if (n > 16) {
-        memset(p, 0, (size_t)n * 8);
-        return;
-    }
-    for (i = 0; i < n; i++)
-        p[i] = 0;
-}
-
 static void note_trap(struct ig_wasm_store *s,
                       int rc,
                       const struct ig_wasm_code *code,
