@@ -552,3 +552,64 @@ TEST(many_streams_interleaved)
     peer_fini(&c);
     peer_fini(&s);
 }
+
+/* A header-only write charges the window and queues 12 bytes; the
+ * caller's payload then follows it on the wire. */
+TEST(write_header_then_own_payload)
+{
+    struct peer c, s;
+    struct ig_yamux_stream *cs;
+    size_t len;
+    const uint8_t *o;
+
+    peer_init(&c, 1, 0);
+    peer_init(&s, 0, 0);
+    ASSERT_OK(ig_yamux_stream_open(c.y, &cs));
+    pump_all(&c, &s, 64);
+    ASSERT_EQ(ig_yamux_stream_write_header(cs, 5), 5);
+    o = ig_yamux_out(c.y, &len);
+    ASSERT_EQ(len, IG_YAMUX_HEADER_LEN);
+    ASSERT_OK(ig_yamux_input(s.y, o, len, NULL, 0));
+    ig_yamux_out_consume(c.y, len);
+    ASSERT_OK(ig_yamux_input(s.y, (const uint8_t *)"direct", 5, NULL, 0));
+    ASSERT_EQ(ig_buf_len(&s.rx), 5);
+    ASSERT_MEM_EQ(ig_buf_data(&s.rx), "direc", 5);
+    ASSERT_EQ(ig_yamux_stream_send_window(cs), IG_YAMUX_INITIAL_WINDOW - 5);
+    /* A shut window takes nothing and asks for on_writable. */
+    ASSERT_EQ(ig_yamux_stream_write_header(cs, IG_YAMUX_INITIAL_WINDOW),
+              IG_YAMUX_INITIAL_WINDOW - 5);
+    ASSERT_EQ(ig_yamux_stream_write_header(cs, 1), 0);
+    peer_fini(&c);
+    peer_fini(&s);
+}
+
+static int rewaits;
+
+/* on_writable that blocks again at once, as a writer facing a full
+ * socket queue does. */
+static void cb_rewait(void *ctx, struct ig_yamux_stream *s)
+{
+    rewaits++;
+    ig_yamux_stream_wait(s);
+}
+
+TEST(kick_wakes_each_waiting_stream_once)
+{
+    struct ig_yamux_cfg cfg;
+    struct ig_yamux_cb cb = { 0 };
+    struct ig_yamux *y;
+    struct ig_yamux_stream *st[3];
+
+    ig_yamux_cfg_default(&cfg, 1);
+    cb.on_writable = cb_rewait;
+    ASSERT_OK(ig_yamux_new(&y, &cfg, &cb));
+    for (int i = 0; i < 3; i++) {
+        ASSERT_OK(ig_yamux_stream_open(y, &st[i]));
+        ig_yamux_stream_wait(st[i]);
+    }
+    ig_yamux_kick(y);
+    ASSERT_EQ(rewaits, 3);
+    ig_yamux_kick(y);
+    ASSERT_EQ(rewaits, 6);
+    ig_yamux_free(y);
+}
