@@ -123,5 +123,42 @@ async function liquidation() {
   assert.equal(u32(t, 68), 41); // slots processed
 }
 
-await { heartbeat, survivor, liquidation }[name]();
+async function sentinel() {
+  const a = await start();
+  let ticks = 0;
+  while (!a.env.logs.some((l) => l.endsWith('refill-1: intent recorded'))) {
+    a.x.agent_tick();
+    assert.ok(++ticks < 500, 'never ran low');
+  }
+  assert.equal(a.x.agent_tick(), 1);
+  assert.equal(a.env.logs.at(-1), '[sentinel] refill-1: transfer sent');
+  const s = checkpoint(a); // taken while the transfer is in flight
+  const balance = u64(s, 24);
+  assert.equal(u32(s, 52), 1); // one intent in the log
+  assert.equal(s[56], 2); // IN_FLIGHT
+  assert.equal(a.x.agent_tick(), 0);
+  assert.match(a.env.logs.at(-1), /refill-1: transfer confirmed/);
+  assert.equal(u64(checkpoint(a), 24), balance + 500000n);
+  assert.equal(u32(checkpoint(a), 52), 0); // pruned
+
+  // Resumed elsewhere mid-transfer: the intent is UNRESOLVED and is
+  // settled once, either way, never paid twice.
+  const b = await start(s);
+  assert.match(b.env.logs[0], /resumed with 1 unresolved transfer/);
+  b.env.rand = 2; // the bridge says it arrived
+  b.x.agent_tick();
+  assert.match(b.env.logs.at(-1), /had completed: confirmed/);
+  assert.equal(u64(checkpoint(b), 24), balance + 500000n);
+  assert.equal(u32(checkpoint(b), 32), 1);
+  const c = await start(s);
+  c.env.rand = 3; // it never arrived
+  c.x.agent_tick();
+  assert.match(c.env.logs.at(-1), /never arrived: compensated/);
+  assert.equal(u64(checkpoint(c), 24), balance);
+  assert.equal(u32(checkpoint(c), 32), 0);
+  c.x.agent_tick(); // still low: a new intent is recorded
+  assert.match(c.env.logs.at(-1), /refill-1: intent recorded/);
+}
+
+await { heartbeat, survivor, liquidation, sentinel }[name]();
 console.log(`${name}: lifecycle ok`);

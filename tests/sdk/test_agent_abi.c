@@ -171,6 +171,11 @@ TEST(survivor_abi)
     check_agent("survivor", "clock_now,rand_bytes,log_emit");
 }
 
+TEST(sentinel_abi)
+{
+    check_agent("sentinel", "clock_now,rand_bytes,log_emit");
+}
+
 TEST(liquidation_abi)
 {
     check_agent("liquidation", "clock_now,log_emit");
