@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 build=${IGORD_BUILD_DIR:-build}
 dir=${IGORD_DEMO_DIR:-demo}
 
-scripts/setup.sh
+# The js-libp2p peer is only for the interop tests (scripts/test.sh).
+IGORD_NO_NPM=1 scripts/setup.sh
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$(nproc)" --target igord agent_heartbeat
 
