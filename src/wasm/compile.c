@@ -39,6 +39,9 @@ enum { CK_FUNC, CK_BLOCK, CK_LOOP, CK_IF, CK_ELSE };
 #define MAX_FUNC_WORDS (16u * 1024 * 1024)
 #define MAX_MODULE_WORDS (64u * 1024 * 1024)
 
+/* Longest straight-line run charged at once. */
+#define MAX_RUN 1024u
+
 struct ctl {
     uint8_t kind;
     uint8_t dead;    /* opened in unreachable code: emits nothing */
@@ -1111,6 +1114,10 @@ static int run_body(struct cc *c, const struct ig_wasm_funcdef *fd)
         if (in.op != IG_OP_END && in.op != IG_OP_ELSE)
             c->pending++;
         c_instr(c, &in);
+        /* A very long straight-line run is charged (and polled) in
+         * parts, so the deadline holds even there. */
+        if (c->pending >= MAX_RUN)
+            flush_fuel(c);
     }
     return c->rc;
 }

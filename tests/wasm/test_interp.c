@@ -614,8 +614,8 @@ static void put_repeat(struct buf *b,
         put(b, bytes, n);
 }
 
-/* A module of one function of type () -> (nresults x i32) with one i32
- * local and the given body (without its final end). */
+/* A module of one function "f" of type () -> (nresults x i32) with one
+ * i32 local and the given body (without its final end). */
 static struct buf one_func_module(uint32_t nresults, const struct buf *body)
 {
     struct buf m = { 0 }, sec = { 0 }, fn = { 0 };
@@ -631,8 +631,9 @@ static struct buf one_func_module(uint32_t nresults, const struct buf *body)
     put_byte(&m, 1);
     put_u32(&m, (uint32_t)sec.n);
     put(&m, sec.p, sec.n);
-    put(&m, "\3\2\1\0", 4);  /* function section: one of type 0 */
-    put(&fn, "\1\1\x7f", 3); /* one local of type i32 */
+    put(&m, "\3\2\1\0", 4);      /* function section: one of type 0 */
+    put(&m, "\7\5\1\1f\0\0", 7); /* export "f" = function 0 */
+    put(&fn, "\1\1\x7f", 3);     /* one local of type i32 */
     put(&fn, body->p, body->n);
     put_byte(&fn, 0x0b);
     sec.n = 0;
@@ -682,6 +683,32 @@ TEST(code_size_blowup_is_refused)
     ASSERT_EQ(ig_wasm_module_load(m.p, m.n, &mod, err, sizeof err),
               IG_EWASM_LIMIT);
     ASSERT_TRUE(mod == NULL);
+    free(body.p);
+    free(m.p);
+}
+
+TEST(long_straight_line_runs_are_charged_in_parts)
+{
+    /* 5000 nops without a branch: fuel (and so the deadline) is checked
+     * every 1024 instructions, not only when the run ends. */
+    struct buf body = { 0 }, m;
+    struct env e;
+    char err[256] = "";
+
+    put_repeat(&body, "\x01", 1, 5000);
+    m = one_func_module(0, &body);
+    if (ig_wasm_module_load(m.p, m.n, &e.m, err, sizeof err))
+        IG_TEST_FAIL("load: %s", err);
+    ASSERT_OK(ig_wasm_store_new(NULL, &e.s));
+    ASSERT_OK(
+      ig_wasm_instance_new(e.s, e.m, NULL, 0, &e.inst, err, sizeof err));
+    ASSERT_OK(call(&e, "f", 0, 0, 0, NULL));
+    ASSERT_EQ(ig_wasm_store_fuel_consumed(e.s), 5000);
+    ig_wasm_store_reset_fuel(e.s);
+    ig_wasm_store_set_fuel_limit(e.s, 2000);
+    ASSERT_EQ(call(&e, "f", 0, 0, 0, NULL), IG_ETRAP_FUEL);
+    ASSERT_TRUE(ig_wasm_store_fuel_consumed(e.s) <= 2048);
+    env_close(&e);
     free(body.p);
     free(m.p);
 }
