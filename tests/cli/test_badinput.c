@@ -427,3 +427,27 @@ TEST(usage_errors_exit_2)
     cli_rmrf(dir);
     free(dir);
 }
+
+TEST(resume_without_the_identity_file)
+{
+    char *a = committed_dir("ok"), *b = cli_tmpdir(), *lone = cli_tmpdir();
+    size_t len;
+    char *ck = cli_read(pathf(0, a, "p.checkpoint"), &len);
+    const char *args[] = { "resume", "--checkpoint",  NULL,
+                           "--wasm", cli_probe("ok"), "--checkpoint-dir",
+                           b,        "--agent-id",    "p",
+                           NULL };
+
+    /* Only the checkpoint was copied: igord must not mint a new key. */
+    cli_write(pathf(1, lone, "p.checkpoint"), ck, len);
+    args[2] = pathf(1, lone, "p.checkpoint");
+    expect_refusal(b, args, 1, "has a checkpoint but no identity file");
+    ASSERT_TRUE(!cli_exists(pathf(2, b, "p.identity")));
+    free(ck);
+    cli_rmrf(a);
+    cli_rmrf(b);
+    cli_rmrf(lone);
+    free(a);
+    free(b);
+    free(lone);
+}
