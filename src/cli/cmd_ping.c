@@ -124,64 +124,69 @@ static void summary(const struct ping_run *r)
     printf("\n");
 }
 
+/* The options of `igord ping`, filled by the parser. */
+static struct {
+    uint64_t count, interval_ns, timeout_ns;
+    const char *dir;
+} opt = { 10, 1000000000ull, 10000000000ull, NULL };
+
+static const struct ig_flag ping_flags[] = {
+    { "count", 'n', IG_FLAG_UINT, &opt.count, "N", "10", "pings to send" },
+    { "interval",
+      'i',
+      IG_FLAG_DURATION,
+      &opt.interval_ns,
+      "D",
+      "1s",
+      "time between pings" },
+    { "timeout",
+      't',
+      IG_FLAG_DURATION,
+      &opt.timeout_ns,
+      "D",
+      "10s",
+      "give up after this long (plus the intervals)" },
+    { "data-dir",
+      'd',
+      IG_FLAG_STRING,
+      &opt.dir,
+      "DIR",
+      NULL,
+      "use this node's key (default: a fresh one)" },
+};
+
+static const struct ig_flags_spec ping_spec = {
+    "igord ping [options] <multiaddr>",
+    "Dial a libp2p peer and measure round trips with /ipfs/ping/1.0.0.\n"
+    "Exits 0 when every ping came back.",
+    ping_flags,
+    (int)(sizeof(ping_flags) / sizeof(ping_flags[0])),
+    1,
+    1
+};
+
 int ig_cmd_ping(int argc, char **argv)
 {
     struct ping_run r = { 0 };
-    uint64_t timeout_ns = 10000000000ull;
-    const char *dir = NULL;
     struct ig_nodekey key;
     char err[256] = "";
-    int npos, rc;
-    const struct ig_flag flags[] = {
-        { "count", 'n', IG_FLAG_UINT, &r.count, "N", "10", "pings to send" },
-        { "interval",
-          'i',
-          IG_FLAG_DURATION,
-          &r.interval_ns,
-          "D",
-          "1s",
-          "time between pings" },
-        { "timeout",
-          't',
-          IG_FLAG_DURATION,
-          &timeout_ns,
-          "D",
-          "10s",
-          "give up after this long (plus the intervals)" },
-        { "data-dir",
-          'd',
-          IG_FLAG_STRING,
-          &dir,
-          "DIR",
-          NULL,
-          "use this node's key (default: a fresh one)" },
-    };
-    const struct ig_flags_spec spec = {
-        "igord ping [options] <multiaddr>",
-        "Dial a libp2p peer and measure round trips with /ipfs/ping/1.0.0.\n"
-        "Exits 0 when every ping came back.",
-        flags,
-        (int)(sizeof(flags) / sizeof(flags[0])),
-        1,
-        1
-    };
+    int npos, rc = ig_flags_parse(&ping_spec, argc, argv, &npos);
 
-    r.count = 10;
-    r.interval_ns = 1000000000ull;
-    rc = ig_flags_parse(&spec, argc, argv, &npos);
     if (rc != 0)
         return rc > 0 ? IG_EXIT_OK : IG_EXIT_USAGE;
-    if (!r.count) {
+    if (!opt.count) {
         ig_flags_error("--count must be at least 1");
         return IG_EXIT_USAGE;
     }
-    rc = dir ? ig_node_load_key(dir, &key, NULL, err, sizeof(err))
-             : ig_nodekey_generate(&key);
+    r.count = opt.count;
+    r.interval_ns = opt.interval_ns;
+    rc = opt.dir ? ig_node_load_key(opt.dir, &key, NULL, err, sizeof(err))
+                 : ig_nodekey_generate(&key);
     if (rc < 0) {
         ig_flags_error("node key: %s", err[0] ? err : ig_strerror(rc));
         return IG_EXIT_FAIL;
     }
-    rc = run(&r, &key, argv[1], timeout_ns + r.count * r.interval_ns);
+    rc = run(&r, &key, argv[1], opt.timeout_ns + r.count * r.interval_ns);
     if (rc < 0)
         return IG_EXIT_FAIL;
     summary(&r);
