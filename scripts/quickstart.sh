@@ -13,7 +13,8 @@ dir=${IGORD_DEMO_DIR:-demo}
 # The js-libp2p peer is only for the interop tests (scripts/test.sh).
 IGORD_NO_NPM=1 scripts/setup.sh
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target igord agent_heartbeat
+cmake --build "$build" -j"$(nproc)" --target igord agent_heartbeat \
+    agent_survivor agent_liquidation
 
 wasm="$build/agents/heartbeat/agent.wasm"
 echo
