@@ -834,7 +834,9 @@ static void c_end(struct cc *c)
         materialize_from(c, 0);
     if (f->kind != CK_LOOP) {
         has_in = f->patch != NO_PATCH || f->else_patch != NO_PATCH;
-        flush_fuel(c);
+        /* No branch arrives here: the run simply goes on. */
+        if (has_in)
+            flush_fuel(c);
         label_here(c);
         resolve(c, f->patch, (uint32_t)c->len);
         resolve(c, f->else_patch, (uint32_t)c->len);
