@@ -85,6 +85,7 @@ struct ig_stream {
     unsigned resume : 1;       /* redeliver rx from the loop */
     unsigned dead : 1;         /* on the dead list */
     unsigned local_closed : 1; /* we sent FIN */
+    unsigned held : 1;         /* waiting for the peer to be ready */
     int status;                /* for on_close */
 };
 
@@ -99,6 +100,8 @@ struct ig_conn {
     int early_muxer;
     int want_out;   /* EPOLLOUT armed */
     int tx_blocked; /* a direct write found tx full */
+    int peer_ready; /* the peer opened or answered a stream */
+    uint32_t early; /* streams we opened before that */
     struct ig_multiaddr remote;
     struct ig_peerid expect; /* from /p2p in the dialed address */
     int have_expect;

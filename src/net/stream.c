@@ -14,6 +14,10 @@
 
 /* Writes this long skip the copy into yamux's queue. */
 #define DIRECT_MIN 8192
+/* Streams we open before the peer has shown it takes streams: js-libp2p
+ * resets a connection that gets more than 10 before its side is set
+ * up, so the rest wait until the peer opens or answers one. */
+#define EARLY_MAX 8
 
 static void stream_free(struct ig_stream *s)
 {
@@ -69,7 +73,8 @@ static struct ig_stream *stream_new(struct ig_conn *c,
                 c->host->cfg.window > IG_YAMUX_INITIAL_WINDOW
                   ? c->host->cfg.window
                   : IG_YAMUX_INITIAL_WINDOW);
-    ig_yamux_stream_set_user(ys, s);
+    if (ys)
+        ig_yamux_stream_set_user(ys, s);
     s->next = c->streams;
     c->streams = s;
     return s;
@@ -199,6 +204,42 @@ static void negotiate(struct ig_stream *s, const uint8_t *p, size_t n)
     }
 }
 
+/* Open the yamux stream of s and propose its protocol. */
+static int start_outbound(struct ig_stream *s)
+{
+    struct ig_conn *c = s->conn;
+    int rc = ig_yamux_stream_open(c->mux, &s->ys);
+
+    if (rc < 0)
+        return rc;
+    ig_yamux_stream_set_user(s->ys, s);
+    if (!c->peer_ready)
+        c->early++;
+    rc = ig_ms_init_initiator(s->ms, s->protov, 1);
+    if (rc == 0)
+        rc = flush_ms(s);
+    ig__conn_touch(c);
+    return rc;
+}
+
+/* The peer takes streams now: open the ones held back. */
+static void peer_ready(struct ig_conn *c)
+{
+    if (c->peer_ready)
+        return;
+    c->peer_ready = 1;
+    for (struct ig_stream *s = c->streams; s; s = s->next) {
+        int rc;
+
+        if (!s->held || s->dead)
+            continue;
+        s->held = 0;
+        rc = start_outbound(s);
+        if (rc < 0)
+            finish(s, rc);
+    }
+}
+
 /* ---- yamux callbacks ---- */
 
 static int y_open(void *ctx, struct ig_yamux_stream *ys)
@@ -209,6 +250,7 @@ static int y_open(void *ctx, struct ig_yamux_stream *ys)
 
     if (!s)
         return -1;
+    peer_ready(c);
     if (ig_ms_init_responder(s->ms, h->proto_names, h->nprotos) < 0 ||
         flush_ms(s) < 0) {
         /* yamux resets it; our wrapper goes at once. */
@@ -228,6 +270,8 @@ static void y_data(void *ctx,
 
     if (!s)
         return;
+    if (s->outbound)
+        peer_ready(s->conn);
     if (s->ms)
         negotiate(s, p, n);
     else
@@ -351,7 +395,6 @@ int ig_stream_open(struct ig_conn *c,
                    void *ud,
                    struct ig_stream **out)
 {
-    struct ig_yamux_stream *ys;
     struct ig_stream *s;
     int rc;
 
@@ -359,30 +402,32 @@ int ig_stream_open(struct ig_conn *c,
         *out = NULL;
     if (c->state != C_MUX)
         return IG_ESTATE;
-    rc = ig_yamux_stream_open(c->mux, &ys);
-    if (rc < 0)
-        return rc;
-    s = stream_new(c, ys);
+    s = stream_new(c, NULL);
     if (!s || !(s->proto = strdup(proto))) {
         if (s) {
             c->streams = s->next;
             stream_free(s);
         }
-        ig_yamux_stream_free(ys);
         return -ENOMEM;
     }
     s->outbound = 1;
     s->handler = handler;
     s->ud = ud;
     s->protov[0] = s->proto;
-    rc = ig_ms_init_initiator(s->ms, s->protov, 1);
-    if (rc == 0)
-        rc = flush_ms(s);
+    if (!c->peer_ready && c->early >= EARLY_MAX) {
+        s->held = 1;
+        rc = 0;
+    }
+    else if ((rc = start_outbound(s)) < 0 && !s->ys) {
+        /* yamux refused it (cap, GoAway): the caller hears it now. */
+        c->streams = s->next;
+        stream_free(s);
+        return rc;
+    }
     if (rc < 0)
         finish(s, rc);
     if (out)
         *out = s;
-    ig__conn_touch(c);
     return 0;
 }
 

@@ -195,6 +195,9 @@ static void on_event(void *ud,
         ig_peerid_format(ig_conn_peer(c), peer, sizeof(peer));
         printf("connected: %s early-muxer=%d\n", peer, ig_conn_early_muxer(c));
         fflush(stdout);
+        /* All streams at once: the host holds back those js-libp2p
+         * would count as too many early streams. */
+        start_echo(cl, c);
     }
     else if (ev == IG_CONN_IDENTIFIED) {
         if (status < 0)
@@ -203,11 +206,6 @@ static void on_event(void *ud,
         cl->identified = 1;
         if (cl->want_identify)
             print_identify(c);
-        /* js-libp2p resets a connection that opens more than 10 streams
-         * before its side finished upgrading; identify answering shows
-         * it has. */
-        if (status == 0)
-            start_echo(cl, c);
     }
     else if (ev == IG_CONN_ID_SENT) {
         cl->id_sent = 1;
