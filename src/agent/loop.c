@@ -45,6 +45,8 @@ static int open_signals(struct loop *l)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    /* A closed terminal or a dead ssh session: stop cleanly as well. */
+    sigaddset(&set, SIGHUP);
     if (sigprocmask(SIG_BLOCK, &set, &l->old_mask) < 0)
         return -errno;
     l->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

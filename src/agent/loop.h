@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The tick loop of one agent: tick on a timer, checkpoint on another and
- * on SIGINT/SIGTERM, stop on budget exhaustion or a failed tick. */
+ * on SIGINT/SIGTERM/SIGHUP, stop on budget exhaustion or a failed tick. */
 #ifndef IG_AGENT_LOOP_H
 #define IG_AGENT_LOOP_H
 
@@ -23,7 +23,7 @@ struct ig_loop_opts {
 
 /* Why the loop ended. */
 enum ig_loop_end {
-    IG_LOOP_SIGNAL = 0,    /* SIGINT/SIGTERM: final checkpoint written */
+    IG_LOOP_SIGNAL = 0,    /* SIGINT/TERM/HUP: final checkpoint written */
     IG_LOOP_BUDGET = 1,    /* budget exhausted: final checkpoint written */
     IG_LOOP_TRAP = 2,      /* a tick failed: nothing committed after it */
     IG_LOOP_ERROR = 3,     /* a checkpoint could not be committed */
@@ -31,7 +31,7 @@ enum ig_loop_end {
 };
 
 /*
- * Run a until it ends; returns an enum ig_loop_end. SIGINT and SIGTERM
+ * Run a until it ends; returns an enum ig_loop_end. SIGINT, SIGTERM, SIGHUP
  * are blocked and read through a signalfd while the loop runs (nothing
  * happens in a signal handler), and a signal arriving during a tick is
  * handled when the tick returns. Every tick and checkpoint is logged

@@ -79,7 +79,8 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-int ig_flags_parse_duration(const char *s, uint64_t *ns)
+/* The multiplier of a duration unit, or 0 when unit is none of them. */
+static uint64_t unit_ns(const char *unit)
 {
     static const struct {
         const char *suffix;
@@ -93,9 +94,47 @@ int ig_flags_parse_duration(const char *s, uint64_t *ns)
         { "m", 60000000000ULL },
         { "h", 3600000000000ULL },
     };
+
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(unit, units[i].suffix) == 0)
+            return units[i].mult;
+    }
+    return 0;
+}
+
+/*
+ * The nanoseconds of the fraction digits [p, end) of a unit worth mult
+ * ns: digit by digit, each worth a tenth of the one before, so "1.5h"
+ * is exact; a non-zero digit finer than 1 ns is refused.
+ */
+static int parse_fraction(const char *p,
+                          const char *end,
+                          uint64_t mult,
+                          uint64_t *out)
+{
+    uint64_t frac = 0, m = mult;
+
+    for (; p < end; p++) {
+        uint64_t d = (uint64_t)(*p - '0');
+
+        if (m % 10 != 0) {
+            if (d != 0)
+                return -EINVAL;
+            continue;
+        }
+        m /= 10;
+        frac += d * m;
+    }
+    *out = frac;
+    return 0;
+}
+
+int ig_flags_parse_duration(const char *s, uint64_t *ns)
+{
     char digits[32];
-    size_t n = strspn(s, "0123456789");
-    uint64_t v;
+    size_t n = strspn(s, "0123456789"), nf = 0;
+    const char *unit = s + n;
+    uint64_t v, mult, frac = 0;
     int rc;
 
     if (n == 0 || n >= sizeof(digits))
@@ -105,15 +144,21 @@ int ig_flags_parse_duration(const char *s, uint64_t *ns)
     rc = parse_u64(digits, &v);
     if (rc < 0)
         return rc;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcmp(s + n, units[i].suffix) != 0)
-            continue;
-        if (v > UINT64_MAX / units[i].mult)
-            return IG_ETOOBIG;
-        *ns = v * units[i].mult;
-        return 0;
+    if (*unit == '.') {
+        nf = strspn(unit + 1, "0123456789");
+        if (nf == 0)
+            return -EINVAL;
+        unit += 1 + nf;
     }
-    return -EINVAL;
+    mult = unit_ns(unit);
+    if (mult == 0)
+        return -EINVAL;
+    if (nf && parse_fraction(s + n + 1, unit, mult, &frac) < 0)
+        return -EINVAL;
+    if (v > (UINT64_MAX - frac) / mult)
+        return IG_ETOOBIG;
+    *ns = v * mult + frac;
+    return 0;
 }
 
 static int parse_bool(const char *s, int *out)
@@ -149,11 +194,17 @@ static int set_value(const struct ig_flags_spec *spec,
         default:
             rc = -EINVAL;
     }
+    if (rc == 0 && f->kind == IG_FLAG_DURATION && *(uint64_t *)f->out == 0)
+        return usage_error(
+          spec, "--%s: duration '%s' must be more than zero", f->name, v);
     if (rc == 0)
         return 0;
     if (f->kind == IG_FLAG_DURATION)
-        return usage_error(
-          spec, "--%s: bad duration '%s' (try 500ms, 2s)", f->name, v);
+        return usage_error(spec,
+                           "--%s: bad duration '%s' (a number and a unit "
+                           "ns, us, ms, s, m or h: 500ms, 1.5s, 2m)",
+                           f->name,
+                           v);
     return usage_error(spec, "--%s: bad value '%s'", f->name, v);
 }
 

@@ -66,9 +66,12 @@ int ig_flags_parse(const struct ig_flags_spec *spec,
 void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f);
 
 /*
- * Parse a duration: a decimal integer followed by ns, us, ms, s, m or h
- * ("500ms", "2s", "1m"); a bare number means seconds. Returns 0, or
- * -EINVAL when malformed or IG_ETOOBIG when it overflows 64-bit ns.
+ * Parse a duration: a decimal number, with an optional fraction,
+ * followed by ns, us, ms, s, m or h ("500ms", "1.5s", "0.25m"); a bare
+ * number means seconds. Returns 0, or -EINVAL when malformed or finer
+ * than a nanosecond ("1.5ns"), or IG_ETOOBIG when it overflows 64-bit
+ * ns. Zero parses here; a flag of kind IG_FLAG_DURATION refuses it
+ * (every duration option is a positive interval or timeout).
  */
 int ig_flags_parse_duration(const char *s, uint64_t *ns);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* igord's entry point: the command table, dispatch, help and version. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +89,10 @@ int main(int argc, char **argv)
 {
     const struct ig_command *c;
 
+    /* A closed pipe on stdout or stderr (igord ... | head) must not kill
+     * an agent before its final checkpoint: writes fail with EPIPE
+     * instead, which the logger ignores. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         print_usage(stderr);
         return IG_EXIT_USAGE;

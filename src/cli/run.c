@@ -14,6 +14,7 @@
 #include "cli/flags.h"
 #include "membrane/manifest.h"
 #include "store/agentid.h"
+#include "store/agentlock.h"
 #include "store/atomic.h"
 #include "store/budget.h"
 #include "store/ckpt.h"
@@ -47,6 +48,7 @@ struct run_ctx {
     uint8_t *ckpt;
     size_t ckpt_len;
     struct ig_store *store;
+    int lock_fd; /* the agent's run lock, held until the run ends */
     struct ig_agent *agent;
     struct ig_identity ident;
     int ident_new;  /* generated now: save once the agent started */
@@ -145,10 +147,16 @@ static int setup_basics(struct run_ctx *c)
     if (rc < 0)
         return rc;
     rc = ig_store_open(c->args.dir, 0, &c->store, err, sizeof(err));
-    if (rc < 0)
+    if (rc < 0) {
         ig_flags_error("checkpoint directory %s: %s",
                        c->args.dir,
                        err[0] ? err : ig_strerror(rc));
+        return rc;
+    }
+    /* Before any of the agent's files is read: one process per agent. */
+    rc = ig_agentlock_take(c->store, c->id, &c->lock_fd, err, sizeof(err));
+    if (rc < 0)
+        ig_flags_error("%s", err[0] ? err : ig_strerror(rc));
     return rc;
 }
 
@@ -342,6 +350,7 @@ static int exit_status(int end, const char *why)
 static void free_ctx(struct run_ctx *c)
 {
     ig_agent_free(c->agent);
+    ig_agentlock_release(c->lock_fd);
     ig_store_close(c->store);
     ig_identity_wipe(&c->ident);
     free(c->wasm);
@@ -381,7 +390,8 @@ static int run_agent(struct run_ctx *c, int resume)
 
 int ig_cmd_run(int argc, char **argv)
 {
-    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR } };
+    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR },
+                         .lock_fd = -1 };
     struct run_args *a = &c.args;
     const struct ig_flag flags[] = {
         { "budget",
@@ -413,7 +423,8 @@ int ig_cmd_run(int argc, char **argv)
 
 int ig_cmd_resume(int argc, char **argv)
 {
-    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR } };
+    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR },
+                         .lock_fd = -1 };
     struct run_args *a = &c.args;
     const struct ig_flag flags[] = {
         { "checkpoint",

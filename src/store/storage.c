@@ -113,6 +113,7 @@ static const char *const suffixes[] = {
     [IG_STORE_CHECKPOINT] = ".checkpoint",
     [IG_STORE_IDENTITY] = ".identity",
     [IG_STORE_RECEIPTS] = ".receipts",
+    [IG_STORE_LOCK] = ".lock",
 };
 
 int ig_store_path(const struct ig_store *s,
@@ -129,7 +130,7 @@ int ig_store_path(const struct ig_store *s,
         return rc;
     if (f == IG_STORE_HISTORY)
         n = snprintf(out, outlen, "%s/" HISTORY_DIR "/%s", s->dir, id);
-    else if (f >= IG_STORE_CHECKPOINT && f <= IG_STORE_RECEIPTS)
+    else if (f >= IG_STORE_CHECKPOINT && f <= IG_STORE_LOCK)
         n = snprintf(out, outlen, "%s/%s%s", s->dir, id, suffixes[f]);
     else
         return -EINVAL;
@@ -389,7 +390,9 @@ int ig_store_remove(struct ig_store *s,
     char path[PATH_MAX];
     int rc;
 
-    if (f == IG_STORE_HISTORY)
+    /* Unlinking a held lock file would let a second process lock a new
+     * file of the same name. */
+    if (f == IG_STORE_HISTORY || f == IG_STORE_LOCK)
         return IG_EUNSUPPORTED;
     rc = ig_store_path(s, id, f, path, sizeof(path), err, errlen);
     if (rc < 0)

@@ -25,6 +25,7 @@ enum ig_store_file {
     IG_STORE_IDENTITY,
     IG_STORE_RECEIPTS,
     IG_STORE_HISTORY,
+    IG_STORE_LOCK, /* <id>.lock: see store/agentlock.h */
 };
 
 /*
@@ -136,8 +137,9 @@ int ig_store_identity(struct ig_store *s,
 
 /*
  * Remove file f of agent id (for IG_STORE_HISTORY: nothing, history is
- * kept forever, returns IG_EUNSUPPORTED). A missing file is not an
- * error.
+ * kept forever, returns IG_EUNSUPPORTED; IG_STORE_LOCK likewise, as a
+ * lock file must never be unlinked while someone may hold it). A missing file
+ * is not an error.
  */
 int ig_store_remove(struct ig_store *s,
                     const char *id,

@@ -248,6 +248,16 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* An agent's run lock (<id>.lock, empty): made by any run that got as
+ * far as the checkpoint directory, and not part of what it commits. */
+static int is_run_lock(const char *name, const struct stat *st)
+{
+    size_t len = strlen(name);
+
+    return S_ISREG(st->st_mode) && st->st_size == 0 && len > 5 &&
+           !strcmp(name + len - 5, ".lock");
+}
+
 static void list(const char *root, const char *rel, char ***lines, size_t *n)
 {
     char path[1024], sub[1024], line[1400];
@@ -262,7 +272,7 @@ static void list(const char *root, const char *rel, char ***lines, size_t *n)
             continue;
         snprintf(sub, sizeof(sub), "%s/%s", rel, e->d_name);
         snprintf(path, sizeof(path), "%s%s", root, sub);
-        if (lstat(path, &st) < 0)
+        if (lstat(path, &st) < 0 || is_run_lock(e->d_name, &st))
             continue;
         snprintf(line,
                  sizeof(line),

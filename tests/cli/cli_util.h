@@ -56,7 +56,8 @@ void cli_write(const char *path, const void *data, size_t len);
 int cli_exists(const char *path);
 
 /* A listing of every file under dir with its size, mode, mtime and a
- * content hash, sorted; equal listings mean nothing was changed. */
+ * content hash, sorted; equal listings mean nothing was changed. Empty
+ * <id>.lock files (agent run locks, not committed state) are left out. */
 char *cli_snapshot(const char *dir);
 
 /* Number of lines of text containing needle. */

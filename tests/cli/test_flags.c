@@ -121,7 +121,20 @@ TEST(durations)
     ASSERT_EQ(ig_flags_parse_duration("", &ns), -EINVAL);
     ASSERT_EQ(ig_flags_parse_duration("ms", &ns), -EINVAL);
     ASSERT_EQ(ig_flags_parse_duration("5 s", &ns), -EINVAL);
-    ASSERT_EQ(ig_flags_parse_duration("1.5s", &ns), -EINVAL);
+    ASSERT_OK(ig_flags_parse_duration("1.5s", &ns));
+    ASSERT_U64_EQ(ns, 1500000000ULL);
+    ASSERT_OK(ig_flags_parse_duration("0.25ms", &ns));
+    ASSERT_U64_EQ(ns, 250000ULL);
+    ASSERT_OK(ig_flags_parse_duration("1.5h", &ns));
+    ASSERT_U64_EQ(ns, 5400000000000ULL);
+    ASSERT_OK(ig_flags_parse_duration("2.0000000000s", &ns));
+    ASSERT_U64_EQ(ns, 2000000000ULL);
+    ASSERT_EQ(ig_flags_parse_duration("1.5ns", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("1.s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration(".5s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("1.5.5s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("1e3s", &ns), -EINVAL);
+    ASSERT_EQ(ig_flags_parse_duration("1.5sec", &ns), -EINVAL);
     ASSERT_EQ(ig_flags_parse_duration("-1s", &ns), -EINVAL);
     ASSERT_EQ(ig_flags_parse_duration("99999999999h", &ns), IG_ETOOBIG);
 }
@@ -130,12 +143,16 @@ TEST(duration_flag)
 {
     char *argv[] = { "t", "--tick-interval", "250ms", "x" };
     char *bad[] = { "t", "--tick-interval=soon", "x" };
+    char *zero[] = { "t", "--tick-interval=0", "x" };
+    char *zero_ms[] = { "t", "--tick-interval", "0.0ms", "x" };
     int npos;
 
     reset();
     ASSERT_OK(parse(4, argv, &npos));
     ASSERT_U64_EQ(interval, 250000000ULL);
     ASSERT_EQ(parse(3, bad, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse(3, zero, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse(4, zero_ms, &npos), IG_EUSAGE);
 }
 
 TEST(errors)

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* igord run as a real process against hostile conditions: a second
+ * process on the same agent, signals that used to kill it, bad flag
+ * values, floods of guest log lines, oversized tables and bad
+ * identity files. */
+#define IG_TEST_MAIN
+#include "test.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+
+#define T_RUN 20000
+
+static char path_buf[4][1024];
+
+static const char *pathf(int slot, const char *dir, const char *rel)
+{
+    snprintf(path_buf[slot], sizeof(path_buf[slot]), "%s/%s", dir, rel);
+    return path_buf[slot];
+}
+
+/* Spawn igord and wait until its output holds needle. */
+static void spawn_until(struct cli_proc *p,
+                        const char *const *args,
+                        const char *needle)
+{
+    struct cli_result r;
+
+    cli_spawn(p, args);
+    if (cli_wait_for(p, needle, T_RUN) < 0) {
+        cli_wait(p, T_RUN, &r);
+        IG_TEST_FAIL("no \"%s\"; stderr:\n%s", needle, r.err);
+    }
+}
+
+/* verify on the agent's history must find every checkpoint valid. */
+static void expect_history_valid(const char *dir, const char *id)
+{
+    char hist[600];
+    const char *args[] = { "verify", hist, NULL };
+    struct cli_result r;
+
+    snprintf(hist, sizeof(hist), "%s/history/%s", dir, id);
+    cli_run(&r, T_RUN, args);
+    if (r.code != 0 || strstr(r.out, "INVALID"))
+        IG_TEST_FAIL("verify exit %d:\n%s%s", r.code, r.out, r.err);
+    cli_result_free(&r);
+}
+
+TEST(second_process_on_the_same_agent_is_refused)
+{
+    char *dir = cli_tmpdir();
+    const char *args[] = { "run",   "--checkpoint-dir",
+                           dir,     "--tick-interval",
+                           "100ms", "--checkpoint-interval",
+                           "300ms", cli_probe("ok"),
+                           NULL };
+    struct cli_proc p;
+    struct cli_result r, r2;
+
+    spawn_until(&p, args, "tick 1:");
+    cli_run(&r2, T_RUN, args);
+    ASSERT_EQ(r2.signo, 0);
+    ASSERT_EQ(r2.code, 1);
+    ASSERT_STR_CONTAINS(r2.err, "agent ok is already running (lock ");
+    ASSERT_STR_CONTAINS(r2.err, "ok.lock held by another igord)");
+    ASSERT_TRUE(strstr(r2.err, "tick 1:") == NULL);
+    ASSERT_EQ(cli_wait_for(&p, "periodic checkpoint", T_RUN), 0);
+    kill(p.pid, SIGTERM);
+    cli_wait(&p, T_RUN, &r);
+    ASSERT_EQ(r.code, 0);
+    expect_history_valid(dir, "ok");
+    cli_result_free(&r);
+    cli_result_free(&r2);
+
+    /* The lock file of the ended process does not block the next run. */
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "ok.lock")));
+    {
+        const char *again[] = {
+            "run",  "--checkpoint-dir", dir, "--ticks", "1", "--tick-interval",
+            "10ms", cli_probe("ok"),    NULL
+        };
+
+        cli_run(&r, T_RUN, again);
+        ASSERT_EQ(r.code, 0);
+        ASSERT_STR_CONTAINS(r.out, "resumed from checkpoint");
+        cli_result_free(&r);
+    }
+    expect_history_valid(dir, "ok");
+    cli_rmrf(dir);
+    free(dir);
+}
+
+/* The tick number inspect reports for a checkpoint file. */
+static long inspect_tick(const char *file)
+{
+    const char *args[] = { "inspect", file, NULL };
+    struct cli_result r;
+    const char *t;
+    long tick;
+
+    cli_run(&r, T_RUN, args);
+    ASSERT_EQ(r.code, 0);
+    t = strstr(r.out, "Tick Number:");
+    ASSERT_TRUE(t != NULL);
+    tick = strtol(t + strlen("Tick Number:"), NULL, 10);
+    cli_result_free(&r);
+    return tick;
+}
+
+TEST(sighup_stops_with_a_final_checkpoint)
+{
+    char *dir = cli_tmpdir();
+    const char *args[] = { "run",  "--checkpoint-dir", dir, "--tick-interval",
+                           "20ms", cli_probe("ok"),    NULL };
+    struct cli_proc p;
+    struct cli_result r;
+
+    spawn_until(&p, args, "tick 2:");
+    kill(p.pid, SIGHUP);
+    cli_wait(&p, T_RUN, &r);
+    ASSERT_EQ(r.signo, 0);
+    ASSERT_EQ(r.code, 0);
+    ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
+    ASSERT_TRUE(inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
+    cli_result_free(&r);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+/* igord run ... 2>&1 | head -c 64: the reader goes away early; igord
+ * must go on to its final checkpoint and exit 0, not die of SIGPIPE. */
+TEST(closed_output_pipe_does_not_kill_the_run)
+{
+    char *dir = cli_tmpdir();
+    const char *argv[] = { cli_igord(),     "run", "--checkpoint-dir", dir,
+                           "--ticks",       "6",   "--tick-interval",  "20ms",
+                           cli_probe("ok"), NULL };
+    char first[64];
+    int fds[2], status = 0;
+    pid_t pid;
+
+    ASSERT_EQ(pipe(fds), 0);
+    pid = fork();
+    ASSERT_TRUE(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    ASSERT_TRUE(read(fds[0], first, sizeof(first)) > 0);
+    close(fds[0]);
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(!WIFSIGNALED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    ASSERT_EQ(inspect_tick(pathf(0, dir, "ok.checkpoint")), 6);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+/* Run igord with args; it must exit with code and say msg on stderr. */
+static void expect_exit(const char *const *args, int code, const char *msg)
+{
+    struct cli_result r;
+
+    cli_run(&r, T_RUN, args);
+    if (r.signo != 0 || r.code != code || !strstr(r.err, msg))
+        IG_TEST_FAIL("want exit %d and \"%s\"; got exit %d signal %d, "
+                     "stderr:\n%s",
+                     code,
+                     msg,
+                     r.code,
+                     r.signo,
+                     r.err);
+    cli_result_free(&r);
+}
+
+TEST(zero_and_decimal_durations)
+{
+    char *dir = cli_tmpdir();
+    const char *zero[] = { "run", "--checkpoint-dir", dir, "--tick-timeout",
+                           "0",   cli_probe("ok"),    NULL };
+    const char *junk[] = { "run",   "--checkpoint-dir", dir, "--tick-interval",
+                           "1.5.s", cli_probe("ok"),    NULL };
+    const char *dec[] = { "run",  "--checkpoint-dir", dir,     "--ticks",
+                          "1",    "--tick-interval",  "0.02s", "--tick-timeout",
+                          "1.5s", cli_probe("ok"),    NULL };
+
+    expect_exit(zero, 2, "--tick-timeout: duration '0' must be more than zero");
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.identity")));
+    expect_exit(junk, 2, "--tick-interval: bad duration '1.5.s'");
+    expect_exit(dec, 0, "final checkpoint committed");
+    cli_rmrf(dir);
+    free(dir);
+}
