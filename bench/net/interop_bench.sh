@@ -9,7 +9,8 @@ build=${1:?build directory}
 mib=${2:-64}
 rounds=${3:-3}
 bytes=$((mib * 1024 * 1024))
-igord=$build/src/cli/igord
+igord=$build/igord
+[ -x "$igord" ] || igord=$build/src/cli/igord
 client=$build/tests/interop/interop_client
 peer=tests/interop/peer.mjs
 if [ ! -d tests/interop/node_modules/libp2p ]; then
