@@ -79,20 +79,18 @@ static void on_deadline(void *ud)
 static int run(struct ping_run *r,
                const struct ig_nodekey *key,
                const char *addr,
+               const struct ig_multiaddr *ma,
                uint64_t timeout_ns)
 {
     struct ig_host_cfg hc;
-    struct ig_multiaddr ma;
     char err[256] = "";
     int rc;
 
     ig_host_cfg_default(&hc);
     hc.key = key;
-    rc = ig_multiaddr_parse(addr, &ma, err, sizeof(err));
+    rc = ig_host_new(&r->h, &hc, on_event, r);
     if (rc == 0)
-        rc = ig_host_new(&r->h, &hc, on_event, r);
-    if (rc == 0)
-        rc = ig_host_dial(r->h, &ma, NULL, err, sizeof(err));
+        rc = ig_host_dial(r->h, ma, NULL, err, sizeof(err));
     if (rc == 0 &&
         ig_host_timer(r->h, timeout_ns / 1000000u, on_deadline, r) < 0)
         rc = -ENOMEM;
@@ -168,6 +166,7 @@ static const struct ig_flags_spec ping_spec = {
 int ig_cmd_ping(int argc, char **argv)
 {
     struct ping_run r = { 0 };
+    struct ig_multiaddr ma;
     struct ig_nodekey key;
     char err[256] = "";
     int npos, rc = ig_flags_parse(&ping_spec, argc, argv, &npos);
@@ -178,6 +177,12 @@ int ig_cmd_ping(int argc, char **argv)
         ig_flags_error("--count must be at least 1");
         return IG_EXIT_USAGE;
     }
+    /* A malformed address is a usage error, found before any key. */
+    rc = ig_multiaddr_parse(argv[1], &ma, err, sizeof(err));
+    if (rc < 0) {
+        ig_flags_error("%s: %s", argv[1], err[0] ? err : ig_strerror(rc));
+        return IG_EXIT_USAGE;
+    }
     r.count = opt.count;
     r.interval_ns = opt.interval_ns;
     rc = opt.dir ? ig_node_load_key(opt.dir, &key, NULL, err, sizeof(err))
@@ -186,7 +191,7 @@ int ig_cmd_ping(int argc, char **argv)
         ig_flags_error("node key: %s", err[0] ? err : ig_strerror(rc));
         return IG_EXIT_FAIL;
     }
-    rc = run(&r, &key, argv[1], opt.timeout_ns + r.count * r.interval_ns);
+    rc = run(&r, &key, argv[1], &ma, opt.timeout_ns + r.count * r.interval_ns);
     if (rc < 0)
         return IG_EXIT_FAIL;
     summary(&r);

@@ -66,7 +66,8 @@ struct run_ctx {
      IG_STORE_DEFAULT_DIR, "where checkpoints and identities live"},         \
     {"agent-id", 0, IG_FLAG_STRING, &(a)->agent_id, "ID",                    \
      "from the wasm file name", "agent ID ([A-Za-z0-9._-], 1-128)"},         \
-    {"price", 0, IG_FLAG_STRING, &(a)->price, "P", "1.0",                    \
+    {"price", 0, IG_FLAG_STRING, &(a)->price, "P",                           \
+     "1.0; a checkpointed agent keeps its own",                              \
      "price per second of tick time (replaces the checkpoint's)"},           \
     {"tick-interval", 0, IG_FLAG_DURATION, &(a)->loop.tick_ns, "D", "1s",    \
      "time between ticks"},                                                  \
@@ -124,12 +125,20 @@ static int setup_basics(struct run_ctx *c)
     c->price = IG_AGENT_DEFAULT_PRICE;
     if (c->args.budget && parse_amount("budget", c->args.budget, &c->budget))
         return IG_EUSAGE;
+    /* No tick may start with nothing left: refuse before any file. */
+    if (c->args.budget && c->budget == 0) {
+        ig_flags_error("--budget %s: a run needs a budget above zero",
+                       c->args.budget);
+        return IG_EUSAGE;
+    }
     if (c->args.price && parse_amount("price", c->args.price, &c->price))
         return IG_EUSAGE;
     if (c->args.agent_id) {
         rc = ig_agentid_validate(c->args.agent_id, err, sizeof(err));
         if (rc == 0)
             snprintf(c->id, sizeof(c->id), "%s", c->args.agent_id);
+        else
+            rc = IG_EUSAGE; /* a bad flag value: exit 2 */
     }
     else {
         rc = ig_agentid_from_path(
@@ -399,7 +408,7 @@ int ig_cmd_run(int argc, char **argv)
           IG_FLAG_STRING,
           &a->budget,
           "B",
-          "1.0",
+          "1.0; a checkpointed agent keeps its own",
           "budget (exact; replaces a checkpoint's)" },
         COMMON_FLAGS(a),
     };

@@ -294,7 +294,7 @@ TEST(bad_agent_ids)
     long_id[300] = '\0';
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         args[4] = ids[i];
-        expect_refusal(dir, args, 1, "agent ID");
+        expect_refusal(dir, args, 2, "agent ID");
     }
     cli_rmrf(dir);
     free(dir);

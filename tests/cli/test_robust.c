@@ -202,3 +202,27 @@ TEST(zero_and_decimal_durations)
     cli_rmrf(dir);
     free(dir);
 }
+
+TEST(usage_mistakes_exit_2_before_anything_is_made)
+{
+    char *dir = cli_tmpdir();
+    const char *id[] = { "run", "--checkpoint-dir", dir, "--agent-id",
+                         "a/b", cli_probe("ok"),    NULL };
+    const char *zero[] = { "run", "--checkpoint-dir", dir, "--budget",
+                           "0",   cli_probe("ok"),    NULL };
+    const char *ping[] = { "ping", "/ip4/127.0.0.1/tcp/notaport", NULL };
+    const char *help[] = { "run", "--help", NULL };
+    struct cli_result r;
+
+    expect_exit(id, 2, "agent ID has a character outside");
+    expect_exit(zero, 2, "--budget 0: a run needs a budget above zero");
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.identity")));
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.checkpoint")));
+    expect_exit(ping, 2, "/ip4/127.0.0.1/tcp/notaport: ");
+    cli_run(&r, T_RUN, help);
+    ASSERT_EQ(r.code, 0);
+    ASSERT_STR_CONTAINS(r.out, "a checkpointed agent keeps its own");
+    cli_result_free(&r);
+    cli_rmrf(dir);
+    free(dir);
+}
