@@ -897,10 +897,50 @@ static void c_misc(struct cc *c, const struct ig_wasm_instr *in)
     }
 }
 
+/* The fused form of a load, or 0. */
+static uint32_t load_ak(uint8_t op)
+{
+    switch (op) {
+        case IG_OP_I32_LOAD:
+        case IG_OP_F32_LOAD:
+            return IG_I_I32_LOAD_AK;
+        case IG_OP_I64_LOAD:
+            return IG_I_I64_LOAD_AK;
+        case IG_OP_F64_LOAD:
+            return IG_I_F64_LOAD_AK;
+        default:
+            return 0;
+    }
+}
+
+/* A load of an address just computed by "i32.add k": take the add back
+ * and let the load do it. */
+static int fuse_load(struct cc *c, const struct ig_wasm_instr *in)
+{
+    struct vent *e = &c->vs[c->vh - 1];
+    size_t at = c->last_dst;
+    uint32_t iop = load_ak(in->op), a, k;
+
+    if (!iop || at == NONE || e->kind != VK_SLOT || c->code[at] != e->idx ||
+        c->code[at - 1] != IG_I_I32_ADD_K)
+        return 0;
+    a = c->code[at + 1];
+    k = c->code[at + 2];
+    c->len = at - 1;
+    while (c->noff && c->offmap[2 * (c->noff - 1)] > c->len)
+        c->noff--;
+    label_here(c);
+    pop(c);
+    emit_value(c, 5, iop, a, k, in->b);
+    return 1;
+}
+
 static void c_memory(struct cc *c, const struct ig_wasm_instr *in)
 {
     uint32_t s[2];
 
+    if (fuse_load(c, in))
+        return;
     if (load_map[in->op]) {
         take(c, 1, s);
         emit_value(c, 4, load_map[in->op], s[0], in->b, 0);

@@ -176,6 +176,20 @@ static void note_trap(struct ig_wasm_store *s,
         NEXT;                                                                  \
     }
 
+/* A load whose address is an i32.add of a constant, kept 32-bit. */
+#define LOAD_AK(n, T)                                                          \
+    CASE(n)                                                                    \
+    {                                                                          \
+        uint64_t ea = (uint64_t)U32(S(2) + W(3)) + W(4);                       \
+        T v;                                                                   \
+        if (ea + sizeof v > msize)                                             \
+            TRAP(MEM_OOB);                                                     \
+        memcpy(&v, mbase + ea, sizeof v);                                      \
+        D = v;                                                                 \
+        pc += 5;                                                               \
+        NEXT;                                                                  \
+    }
+
 #define STORE(n, T)                                                            \
     CASE(n)                                                                    \
     {                                                                          \
@@ -206,8 +220,8 @@ static void note_trap(struct ig_wasm_store *s,
 static uint32_t op_len(const uint32_t *pc)
 {
     static const uint8_t misc[] = {
-        1, 2, 2, 3, 4, 4, 0, 4, 6, 2, 3, 4, 3, 5, 3, 4, 5,
-        3, 3, 2, 3, 3, 4, 4, 3, 5, 5, 6, 6, 2, 5, 2, 4, 4,
+        1, 2, 2, 3, 4, 4, 0, 4, 6, 2, 3, 4, 3, 5, 3, 4, 5, 3, 3,
+        2, 3, 3, 4, 4, 3, 5, 5, 6, 6, 2, 5, 2, 4, 4, 5, 5, 5,
     };
     uint32_t op = *pc;
 
@@ -559,6 +573,9 @@ dispatch:
     LOAD(I64_LOAD16_U, uint16_t, v)
     LOAD(I64_LOAD32_S, int32_t, U64((int64_t)v))
     LOAD(I64_LOAD32_U, uint32_t, v)
+    LOAD_AK(I32_LOAD_AK, uint32_t)
+    LOAD_AK(I64_LOAD_AK, uint64_t)
+    LOAD_AK(F64_LOAD_AK, uint64_t)
     STORE(I32_STORE, uint32_t)
     STORE(I64_STORE, uint64_t)
     STORE(F32_STORE, uint32_t)

@@ -51,7 +51,10 @@
     X(MEMORY_INIT)  /* seg a b c */                                          \
     X(DATA_DROP)    /* seg */                                                \
     X(MEMORY_COPY)  /* a b c */                                              \
-    X(MEMORY_FILL)  /* a b c */
+    X(MEMORY_FILL)  /* a b c */                                              \
+    X(I32_LOAD_AK)  /* d a k off: load at (u32)(a + k) + off */              \
+    X(I64_LOAD_AK)  /* d a k off */                                          \
+    X(F64_LOAD_AK)  /* d a k off */
 
 /* d = op(a): named after the Wasm opcode they implement. */
 #define IG_IOPS_UNARY(X)                                                     \

@@ -163,6 +163,9 @@ TEST(each_trap_kind)
     ASSERT_U64_EQ(r, 0);
     ASSERT_OK(call(&e, "trunc_sat", 1, f64_bits(1e300), 0, &r));
     ASSERT_U64_EQ(r, UINT64_MAX);
+    ASSERT_OK(call(&e, "load_wrap", 1, 0xfffffff8u, 0, &r));
+    ASSERT_EQ(r, 42);
+    ASSERT_EQ(call(&e, "load_wrap", 1, 65536 - 15, 0, NULL), IG_ETRAP_MEM_OOB);
     env_close(&e);
 }
 

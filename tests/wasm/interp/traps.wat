@@ -31,6 +31,10 @@
   (func $rec (export "recurse") (param i32) (result i32)
     (i32.add (call $rec (i32.add (local.get 0) (i32.const 1)))
              (i32.const 1)))
+  (data (i32.const 4) "\2a")
+  ;; The add wraps at 32 bits before the offset is added.
+  (func (export "load_wrap") (param i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get 0) (i32.const 8))))
   (func (export "fill") (param i32 i32)
     (memory.fill (local.get 0) (i32.const 0) (local.get 1)))
 )
