@@ -96,8 +96,8 @@ static int load_manifest(struct run_ctx *c)
                               err,
                               sizeof(err));
 
-    if (rc < 0)
-        ig_flags_error("manifest: %s", err[0] ? err : ig_strerror(rc));
+    if (rc < 0) /* err names the manifest file */
+        ig_flags_error("%s", err[0] ? err : ig_strerror(rc));
     return rc;
 }
 

@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/atomic.h"
 #include "util/err.h"
@@ -159,11 +161,6 @@ static int parse_cap(cJSON *item,
         ig_err_set(err, errlen, "manifest: unknown capability \"%s\"", shown);
         return IG_ECAP_UNKNOWN;
     }
-    if (m->granted & IG_CAP_BIT(cap)) {
-        ig_err_set(
-          err, errlen, "manifest: capability \"%s\" listed twice", name);
-        return IG_EMANIFEST;
-    }
     if (!cJSON_IsObject(item)) {
         ig_err_set(err,
                    errlen,
@@ -227,6 +224,17 @@ static int parse_limits(const cJSON *root,
         return type_error(sec, "an object", err, errlen);
     rc =
       get_uint(lim, sec, "max_memory_bytes", &m->max_memory_bytes, err, errlen);
+    /* Given, it is a cap: 0 would leave no memory at all, not "none". */
+    if (rc == 0 && member(lim, "max_memory_bytes") &&
+        m->max_memory_bytes < IG_WASM_PAGE_BYTES) {
+        ig_err_set(err,
+                   errlen,
+                   "manifest: resource_limits.max_memory_bytes must be at "
+                   "least %u (one page), got %llu",
+                   IG_WASM_PAGE_BYTES,
+                   (unsigned long long)m->max_memory_bytes);
+        rc = IG_EMANIFEST;
+    }
     if (rc == 0)
         rc =
           get_uint(lim, sec, "max_cpu_millis", &m->max_cpu_millis, err, errlen);
@@ -321,6 +329,111 @@ static int trailing_garbage(const uint8_t *data, size_t len, const char *end)
     return 0;
 }
 
+/* Whether data[i, len) starts with the escape "\\u0000". */
+static int nul_escape(const uint8_t *data, size_t len, size_t i)
+{
+    return len - i >= 6 && data[i + 1] == 'u' &&
+           memcmp(data + i + 2, "0000", 4) == 0;
+}
+
+/*
+ * What cJSON would let through or report badly: a NUL byte, raw or as
+ * \u0000 in a string (a key would be cut at it, "clock\0x" granting
+ * clock), and nesting deeper than IG_MANIFEST_MAX_DEPTH (cJSON's own
+ * limit shows up only as "invalid JSON" at some byte).
+ */
+static int prescan(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    unsigned depth = 0;
+    int in_str = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = data[i];
+
+        if (c == 0) {
+            ig_err_set(err, errlen, "manifest: NUL byte at byte %zu", i);
+            return IG_EMANIFEST;
+        }
+        if (in_str && c == '\\') {
+            if (nul_escape(data, len, i)) {
+                ig_err_set(
+                  err, errlen, "manifest: \\u0000 in a string at byte %zu", i);
+                return IG_EMANIFEST;
+            }
+            i++; /* the escaped character cannot end the string */
+        }
+        else if (c == '"') {
+            in_str = !in_str;
+        }
+        else if (!in_str && (c == '{' || c == '[') &&
+                 ++depth > IG_MANIFEST_MAX_DEPTH) {
+            ig_err_set(err,
+                       errlen,
+                       "manifest: nesting too deep (over %u levels) at "
+                       "byte %zu",
+                       IG_MANIFEST_MAX_DEPTH,
+                       i);
+            return IG_EMANIFEST;
+        }
+        else if (!in_str && (c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The members of obj sorted by name: two equal neighbours are a key
+ * given twice (case-insensitively, as fields are matched). */
+static int unique_keys(const cJSON *obj, char *err, size_t errlen)
+{
+    const cJSON *item;
+    const char **names;
+    size_t n = 0, i = 0;
+    int rc = 0;
+
+    cJSON_ArrayForEach(item, obj) n++;
+    if (n < 2)
+        return 0;
+    names = malloc(n * sizeof(*names));
+    if (!names)
+        return -ENOMEM;
+    cJSON_ArrayForEach(item, obj) names[i++] = item->string;
+    qsort(names, n, sizeof(*names), cmp_name);
+    for (i = 1; i < n && rc == 0; i++) {
+        char shown[72];
+
+        if (strcasecmp(names[i - 1], names[i]) != 0)
+            continue;
+        ig_manifest__printable(
+          names[i], strlen(names[i]), shown, sizeof(shown));
+        ig_err_set(err, errlen, "manifest: key \"%s\" appears twice", shown);
+        rc = IG_EMANIFEST;
+    }
+    free(names);
+    return rc;
+}
+
+/* Refuse duplicate keys in every object of the tree (its depth is
+ * bounded by prescan). */
+static int no_duplicates(const cJSON *v, char *err, size_t errlen)
+{
+    const cJSON *item;
+    int rc = 0;
+
+    if (cJSON_IsObject(v))
+        rc = unique_keys(v, err, errlen);
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+        return rc;
+    for (item = v->child; item && rc == 0; item = item->next)
+        rc = no_duplicates(item, err, errlen);
+    return rc;
+}
+
 int ig_manifest_parse(const uint8_t *data,
                       size_t len,
                       struct ig_manifest *m,
@@ -342,6 +455,9 @@ int ig_manifest_parse(const uint8_t *data,
                    IG_MANIFEST_MAX_BYTES);
         return IG_ETOOBIG;
     }
+    rc = prescan(data, len, err, errlen);
+    if (rc < 0)
+        return rc;
     root = cJSON_ParseWithLengthOpts((const char *)data, len, &end, 0);
     if (!root || trailing_garbage(data, len, end)) {
         rc = json_error(data, end, err, errlen);
@@ -351,7 +467,9 @@ int ig_manifest_parse(const uint8_t *data,
         rc = type_error("the top level", "an object", err, errlen);
         goto out;
     }
-    rc = parse_caps(root, m, err, errlen);
+    rc = no_duplicates(root, err, errlen);
+    if (rc == 0)
+        rc = parse_caps(root, m, err, errlen);
     if (rc == 0)
         rc = parse_limits(root, m, err, errlen);
     if (rc == 0)
@@ -480,6 +598,60 @@ static int empty_manifest(uint8_t **data, size_t *len)
     return 0;
 }
 
+/*
+ * A manifest file must hold a manifest this node could run: not empty,
+ * parsing, with a memory cap the default node gives. Errors name path.
+ */
+static int check_file(const char *path,
+                      const uint8_t *data,
+                      size_t len,
+                      char *err,
+                      size_t errlen)
+{
+    struct ig_manifest m;
+    uint32_t pages;
+    char why[256] = "";
+    const char *p = why;
+    int rc;
+
+    if (len == 0) {
+        ig_err_set(err, errlen, "manifest %s is empty", path);
+        return IG_EMANIFEST;
+    }
+    rc = ig_manifest_parse(data, len, &m, why, sizeof(why));
+    if (rc == 0)
+        rc = ig_manifest_memory_pages(&m, 0, &pages, why, sizeof(why));
+    ig_manifest_free(&m);
+    if (rc < 0) {
+        if (strncmp(p, "manifest: ", 10) == 0)
+            p += 10;
+        ig_err_set(err, errlen, "manifest %s: %s", path, p);
+    }
+    return rc;
+}
+
+/* Read and check the manifest file at path into *data. */
+static int read_file(const char *path,
+                     uint8_t **data,
+                     size_t *len,
+                     char *err,
+                     size_t errlen)
+{
+    char why[256] = "";
+    int rc = ig_atomic_read(path, IG_MANIFEST_MAX_BYTES, data, len, why, 256);
+
+    if (rc < 0)
+        ig_err_set(err, errlen, "manifest %s", why[0] ? why : ig_strerror(rc));
+    if (rc == 0)
+        rc = check_file(path, *data, *len, err, errlen);
+    if (rc < 0 && rc != IG_ENOTFOUND) {
+        free(*data);
+        *data = NULL;
+        *len = 0;
+    }
+    return rc;
+}
+
 int ig_manifest_read(const char *wasm_path,
                      const char *explicit_path,
                      uint8_t **data,
@@ -495,8 +667,7 @@ int ig_manifest_read(const char *wasm_path,
     *data = NULL;
     *len = 0;
     if (explicit_path)
-        return ig_atomic_read(
-          explicit_path, IG_MANIFEST_MAX_BYTES, data, len, err, errlen);
+        return read_file(explicit_path, data, len, err, errlen);
     if (n < sizeof(ext) - 1 || strcmp(wasm_path + n - 5, ext) != 0)
         return empty_manifest(data, len);
     path = malloc(n - 5 + sizeof(side));
@@ -504,7 +675,7 @@ int ig_manifest_read(const char *wasm_path,
         return -ENOMEM;
     memcpy(path, wasm_path, n - 5);
     memcpy(path + n - 5, side, sizeof(side));
-    rc = ig_atomic_read(path, IG_MANIFEST_MAX_BYTES, data, len, err, errlen);
+    rc = read_file(path, data, len, err, errlen);
     if (rc == IG_ENOTFOUND) {
         if (err && errlen)
             err[0] = 0;

@@ -34,6 +34,9 @@ enum ig_cap {
 /* Largest manifest accepted, in bytes, from a file or a peer. */
 #define IG_MANIFEST_MAX_BYTES (1u << 20)
 
+/* Deepest nesting of objects and arrays a manifest may have. */
+#define IG_MANIFEST_MAX_DEPTH 64u
+
 /* Memory an agent gets when its manifest asks for none, and the most a
  * node gives by default: 1024 pages of 64 KiB = 64 MiB (SPEC §2). */
 #define IG_MANIFEST_DEFAULT_PAGES 1024u
@@ -70,8 +73,12 @@ struct ig_manifest {
  * (safe to free) and err names the problem:
  *   IG_ETOOBIG       len > IG_MANIFEST_MAX_BYTES
  *   IG_EMANIFEST     bad JSON (with the byte offset), a field of the wrong
- *                    type, a negative or non-integral number, version < 1,
- *                    a duplicated capability (each names the field)
+ *                    type, a negative or non-integral number, version < 1
+ *                    (each names the field); a key given twice in one
+ *                    object (case-insensitively: a capability listed
+ *                    twice too); a NUL byte, raw or as \u0000, anywhere;
+ *                    nesting over IG_MANIFEST_MAX_DEPTH; max_memory_bytes
+ *                    given but under one page
  *   IG_ECAP_UNKNOWN  a capability igord does not know (names it)
  *   -ENOMEM
  * Field names match case-insensitively and unknown fields are ignored, as
@@ -153,9 +160,11 @@ size_t ig_manifest_option_strings(const struct ig_manifest *m,
  * agent.manifest.json); a missing sidecar, or a path without ".wasm",
  * yields "{}", the empty manifest. On success *data (malloc'd, caller
  * frees) and *len hold the raw bytes, which are also what a migration
- * sends as ManifestData. Errors (err names the path): IG_ENOTFOUND for a
- * missing explicit file, IG_ETOOBIG over IG_MANIFEST_MAX_BYTES, -errno,
- * -ENOMEM.
+ * sends as ManifestData. A file read is also checked: empty, or not
+ * parsing (ig_manifest_parse), or asking for more memory than a default
+ * node gives (ig_manifest_memory_pages) is IG_EMANIFEST, _ETOOBIG or
+ * IG_EAGENT_MEMORY. Errors, each one line "manifest <path>...": those,
+ * IG_ENOTFOUND for a missing explicit file, -errno, -ENOMEM.
  */
 int ig_manifest_read(const char *wasm_path,
                      const char *explicit_path,

@@ -226,3 +226,32 @@ TEST(usage_mistakes_exit_2_before_anything_is_made)
     cli_rmrf(dir);
     free(dir);
 }
+
+static void write_text(const char *path, const char *text)
+{
+    cli_write(path, text, strlen(text));
+}
+
+TEST(manifest_errors_name_the_manifest_file)
+{
+    char *dir = cli_tmpdir(), *work = cli_tmpdir();
+    const char *man = pathf(1, work, "m.json");
+    const char *args[] = { "run", "--checkpoint-dir", dir, "--manifest",
+                           man,   cli_probe("ok"),    NULL };
+    char want[1200];
+
+    cli_write(man, "", 0);
+    snprintf(want, sizeof(want), "igord: manifest %s is empty", man);
+    expect_exit(args, 1, want);
+    write_text(man, "{\"capabilities\":{},\"capabilities\":{}}");
+    snprintf(want, sizeof(want), "igord: manifest %s: key", man);
+    expect_exit(args, 1, want);
+    write_text(man, "{\"resource_limits\":{\"max_memory_bytes\":0}}");
+    snprintf(want, sizeof(want), "igord: manifest %s: resource_limits", man);
+    expect_exit(args, 1, want);
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.identity")));
+    cli_rmrf(dir);
+    cli_rmrf(work);
+    free(dir);
+    free(work);
+}

@@ -142,7 +142,7 @@ TEST(bad_fields_named)
         { "{\"capabilities\":[]}", "capabilities must be an object" },
         { "{\"capabilities\":{\"log\":{\"version\":1},\"log\":{\"version\":1}"
           "}}",
-          "listed twice" },
+          "key \"log\" appears twice" },
         { "{\"resource_limits\":{\"max_memory_bytes\":-1}}",
           "resource_limits.max_memory_bytes" },
         { "{\"resource_limits\":{\"max_cpu_millis\":\"50\"}}",
@@ -313,4 +313,117 @@ TEST(unknown_capability_name_made_printable)
       IG_ECAP_UNKNOWN);
     ASSERT_STR_CONTAINS(err, "\"clo?ck?[2J\"");
     ASSERT_TRUE(strchr(err, '\n') == NULL);
+}
+
+TEST(duplicate_keys_refused)
+{
+    struct ig_manifest m;
+    char err[256] = "";
+
+    ASSERT_EQ(parse("{\"capabilities\":{\"clock\":{\"version\":1}},"
+                    "\"capabilities\":{}}",
+                    &m,
+                    err),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "key \"capabilities\" appears twice");
+    /* Fields match case-insensitively, so these are the same key too. */
+    ASSERT_EQ(parse("{\"resource_limits\":{\"max_memory_bytes\":65536,"
+                    "\"MAX_MEMORY_BYTES\":131072}}",
+                    &m,
+                    err),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "appears twice");
+    ASSERT_EQ(parse("{\"capabilities\":{\"log\":{\"version\":1,"
+                    "\"options\":{\"a\":1,\"a\":2}}}}",
+                    &m,
+                    err),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "key \"a\" appears twice");
+    ASSERT_OK(parse("{\"a\":{\"x\":1},\"b\":{\"x\":1}}", &m, err));
+    ig_manifest_free(&m);
+}
+
+TEST(nul_in_keys_refused)
+{
+    static const char raw[] =
+      "{\"capabilities\":{\"clock\0x\":{\"version\":1}}}";
+    struct ig_manifest m;
+    char err[256] = "";
+
+    ASSERT_EQ(
+      ig_manifest_parse((const uint8_t *)raw, sizeof(raw) - 1, &m, err, 256),
+      IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "NUL byte at byte 23");
+    ASSERT_EQ(m.granted, 0);
+    ASSERT_EQ(
+      parse("{\"capabilities\":{\"clock\\u0000x\":{\"version\":1}}}", &m, err),
+      IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "\\u0000");
+    ASSERT_EQ(m.granted, 0);
+    /* An escaped backslash before u0000 is plain text. */
+    ASSERT_OK(parse("{\"x\":\"a\\\\u0000\"}", &m, err));
+    ig_manifest_free(&m);
+}
+
+TEST(deep_nesting_named)
+{
+    char deep[4001];
+    struct ig_manifest m;
+    char err[256] = "";
+
+    for (int i = 0; i < 2000; i++) {
+        deep[i] = '[';
+        deep[3999 - i] = ']';
+    }
+    deep[4000] = 0;
+    deep[0] = '{';
+    ASSERT_EQ(parse(deep, &m, err), IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "nesting too deep");
+    ASSERT_OK(parse("{\"a\":[[[{\"b\":[1]}]]]}", &m, err));
+    ig_manifest_free(&m);
+}
+
+TEST(zero_memory_limit_refused)
+{
+    struct ig_manifest m;
+    char err[256] = "";
+
+    ASSERT_EQ(parse("{\"resource_limits\":{\"max_memory_bytes\":0}}", &m, err),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "max_memory_bytes must be at least 65536");
+    ASSERT_EQ(
+      parse("{\"resource_limits\":{\"max_memory_bytes\":65535}}", &m, err),
+      IG_EMANIFEST);
+    ASSERT_OK(
+      parse("{\"resource_limits\":{\"max_memory_bytes\":65536}}", &m, err));
+    ASSERT_EQ(m.max_memory_bytes, 65536);
+    ig_manifest_free(&m);
+}
+
+TEST(read_names_the_manifest_file)
+{
+    char dir[] = "/tmp/ig_manifest_XXXXXX";
+    char wasm[128], side[128];
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char err[256] = "";
+
+    ASSERT_TRUE(mkdtemp(dir) != NULL);
+    snprintf(wasm, sizeof(wasm), "%s/agent.wasm", dir);
+    snprintf(side, sizeof(side), "%s/agent.manifest.json", dir);
+    write_file(side, "");
+    ASSERT_EQ(ig_manifest_read(wasm, NULL, &data, &len, err, sizeof(err)),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "agent.manifest.json is empty");
+    ASSERT_TRUE(data == NULL);
+    ASSERT_EQ(ig_manifest_read(wasm, side, &data, &len, err, sizeof(err)),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "is empty");
+    write_file(side, "{");
+    ASSERT_EQ(ig_manifest_read(wasm, NULL, &data, &len, err, sizeof(err)),
+              IG_EMANIFEST);
+    ASSERT_STR_CONTAINS(err, "agent.manifest.json: invalid JSON at byte");
+    ASSERT_TRUE(data == NULL);
+    unlink(side);
+    rmdir(dir);
 }
