@@ -48,6 +48,10 @@ struct ig_agent {
     int has_committed;
     uint64_t committed_tick;
     int save_ident; /* write the identity file with the next commit */
+    /* Guest output reaching the node log per guest call ("tick"): the
+     * limits, what was written and what was counted but not written. */
+    uint64_t log_max_lines, log_max_bytes;
+    uint64_t log_lines, log_bytes, log_dropped;
 };
 
 /* One required or optional export and the type it must have. */
@@ -99,6 +103,16 @@ static void on_log(void *user, int stream, const char *msg, size_t len)
     struct ig_agent *a = user;
     char line[LOG_LINE_MAX + 1];
     size_t n = len < LOG_LINE_MAX ? len : LOG_LINE_MAX;
+
+    /* Over the per-tick budget: counted, not written (the event log has
+     * recorded the call already, so replay is unaffected). */
+    if (a->log_lines >= a->log_max_lines ||
+        a->log_bytes + n > a->log_max_bytes) {
+        a->log_dropped++;
+        return;
+    }
+    a->log_lines++;
+    a->log_bytes += n;
 
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)msg[i];
@@ -158,9 +172,18 @@ static int guest_call(struct ig_agent *a,
 {
     int rc;
 
+    a->log_lines = a->log_bytes = a->log_dropped = 0;
     ig_wasm_store_set_deadline(a->ws, mono_ns() + a->timeout_ns);
     rc = ig_wasm_call(a->ws, f, args, nargs, res, nres);
     ig_wasm_store_set_deadline(a->ws, 0);
+    if (a->log_dropped)
+        ig_warn(a->comp,
+                "agent %s: %" PRIu64 " log lines suppressed this tick "
+                "(budget %" PRIu64 " lines, %" PRIu64 " bytes)",
+                a->id,
+                a->log_dropped,
+                a->log_max_lines,
+                a->log_max_bytes);
     if (rc == 0)
         return 0;
     if (rc == IG_ETRAP_DEADLINE)
@@ -354,10 +377,19 @@ static int instantiate(struct ig_agent *a,
       a->ws, a->mod, a->imports, nimports, &a->inst, why, sizeof(why));
     ig_wasm_store_set_deadline(a->ws, 0);
     if (rc < 0) {
-        ig_err_set(err,
-                   errlen,
-                   "cannot instantiate: %s",
-                   why[0] ? why : ig_strerror(rc));
+        if (rc == IG_EWASM_LIMIT) /* say what the limits are */
+            ig_err_set(err,
+                       errlen,
+                       "cannot instantiate: %s (an agent gets at most %u "
+                       "elements a table, and the memory its manifest "
+                       "allows, 64 MiB at most)",
+                       why[0] ? why : ig_strerror(rc),
+                       IG_AGENT_MAX_TABLE_ELEMS);
+        else
+            ig_err_set(err,
+                       errlen,
+                       "cannot instantiate: %s",
+                       why[0] ? why : ig_strerror(rc));
         return rc;
     }
     rc = bind_exports(a, err, errlen);
@@ -390,8 +422,11 @@ int ig_agent_new(const struct ig_agent_opts *o,
     a->price = o->price;
     a->timeout_ns =
       o->tick_timeout_ns ? o->tick_timeout_ns : IG_AGENT_TICK_TIMEOUT_NS;
+    a->log_max_lines = o->log_lines ? o->log_lines : IG_AGENT_LOG_LINES;
+    a->log_max_bytes = o->log_bytes ? o->log_bytes : IG_AGENT_LOG_BYTES;
     ig_manifest_init(&a->man);
     ig_wasm_config_default(&cfg);
+    cfg.max_table_elems = IG_AGENT_MAX_TABLE_ELEMS;
     rc = parse_manifest(a, o, &cfg, err, errlen);
     if (rc == 0)
         rc = load_module(a, o, err, errlen);

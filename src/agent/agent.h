@@ -16,6 +16,15 @@
 #define IG_AGENT_TICK_TIMEOUT_NS (15ULL * 1000000000ULL)
 #define IG_AGENT_DEFAULT_PRICE 1000000 /* microcents/s: 1.0 per second */
 #define IG_AGENT_MAX_MEMORY (64u * 1024 * 1024)
+/* Elements per table: 8 bytes each host-side, so at most 8 MB a table.
+ * Tables sit outside the linear memory cap; a module declaring more
+ * fails to load, and table.grow past it fails (returns -1). */
+#define IG_AGENT_MAX_TABLE_ELEMS 1000000u
+/* Guest output (log_emit, stdout, stderr, notices) written to the node
+ * log per guest call; lines past either budget are counted, not
+ * written, and one warning gives their number. */
+#define IG_AGENT_LOG_LINES 1000u
+#define IG_AGENT_LOG_BYTES (1024u * 1024)
 
 struct ig_agent;
 
@@ -33,6 +42,8 @@ struct ig_agent_opts {
     int64_t budget;           /* microcents, for a fresh start */
     int64_t price;            /* microcents per second, for a fresh start */
     uint64_t tick_timeout_ns; /* 0 means IG_AGENT_TICK_TIMEOUT_NS */
+    uint64_t log_lines;       /* per tick; 0 means IG_AGENT_LOG_LINES */
+    uint64_t log_bytes;       /* per tick; 0 means IG_AGENT_LOG_BYTES */
 };
 
 /* What one tick did. */

@@ -35,6 +35,7 @@ struct run_args {
     const char *log_level;
     struct ig_loop_opts loop;
     uint64_t tick_timeout;
+    uint64_t log_lines, log_bytes;
 };
 
 /* What a run holds while it sets up; freed in one place. */
@@ -79,6 +80,10 @@ struct run_ctx {
      "longest a tick may run before it is stopped"},                         \
     {"ticks", 0, IG_FLAG_UINT, &(a)->loop.max_ticks, "N", "0 = no limit",    \
      "stop after N ticks (with a final checkpoint)"},                        \
+    {"tick-log-lines", 0, IG_FLAG_UINT, &(a)->log_lines, "N", "1000",        \
+     "guest log lines written per tick; more are counted, not written"},     \
+    {"tick-log-bytes", 0, IG_FLAG_UINT, &(a)->log_bytes, "N", "1048576",     \
+     "guest log bytes written per tick"},                                    \
     {"log-level", 0, IG_FLAG_STRING, &(a)->log_level, "L", "info",           \
      "debug, info, warn or error"}
 /* clang-format on */
@@ -125,6 +130,11 @@ static int setup_basics(struct run_ctx *c)
     c->price = IG_AGENT_DEFAULT_PRICE;
     if (c->args.budget && parse_amount("budget", c->args.budget, &c->budget))
         return IG_EUSAGE;
+    if (c->args.log_lines == 0 || c->args.log_bytes == 0) {
+        ig_flags_error("--tick-log-lines and --tick-log-bytes must be at "
+                       "least 1");
+        return IG_EUSAGE;
+    }
     /* No tick may start with nothing left: refuse before any file. */
     if (c->args.budget && c->budget == 0) {
         ig_flags_error("--budget %s: a run needs a budget above zero",
@@ -269,6 +279,8 @@ static int start_agent(struct run_ctx *c)
         .budget = c->budget,
         .price = c->price,
         .tick_timeout_ns = c->args.tick_timeout,
+        .log_lines = c->args.log_lines,
+        .log_bytes = c->args.log_bytes,
     };
     char err[512] = "";
     int rc = ig_agent_new(&o, &c->agent, err, sizeof(err));
@@ -399,7 +411,9 @@ static int run_agent(struct run_ctx *c, int resume)
 
 int ig_cmd_run(int argc, char **argv)
 {
-    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR },
+    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR,
+                                   .log_lines = IG_AGENT_LOG_LINES,
+                                   .log_bytes = IG_AGENT_LOG_BYTES },
                          .lock_fd = -1 };
     struct run_args *a = &c.args;
     const struct ig_flag flags[] = {
@@ -432,7 +446,9 @@ int ig_cmd_run(int argc, char **argv)
 
 int ig_cmd_resume(int argc, char **argv)
 {
-    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR },
+    struct run_ctx c = { .args = { .dir = IG_STORE_DEFAULT_DIR,
+                                   .log_lines = IG_AGENT_LOG_LINES,
+                                   .log_bytes = IG_AGENT_LOG_BYTES },
                          .lock_fd = -1 };
     struct run_args *a = &c.args;
     const struct ig_flag flags[] = {

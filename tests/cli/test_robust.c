@@ -255,3 +255,64 @@ TEST(manifest_errors_name_the_manifest_file)
     free(dir);
     free(work);
 }
+
+/* Run the flood probe for two ticks with extra flags; r gets the run. */
+static void run_flood(const char *dir,
+                      const char *flag,
+                      const char *value,
+                      struct cli_result *r)
+{
+    const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                           "2",   "--tick-interval",  "10ms", flag,
+                           value, cli_probe("flood"), NULL };
+
+    if (!flag) { /* the defaults */
+        args[7] = cli_probe("flood");
+        args[8] = NULL;
+    }
+    cli_run(r, T_RUN, args);
+    if (r->code != 0)
+        IG_TEST_FAIL("flood run exit %d:\n%s", r->code, r->err);
+}
+
+TEST(guest_log_flood_is_capped_per_tick)
+{
+    char *dir = cli_tmpdir();
+    struct cli_result r;
+
+    /* 5000 lines a tick: 1000 written, the rest counted in one line. */
+    run_flood(dir, NULL, NULL, &r);
+    ASSERT_EQ(cli_count(r.err, "[log] probe: flood"), 2000);
+    ASSERT_EQ(
+      cli_count(r.err, "agent flood: 4002 log lines suppressed this tick"), 2);
+    /* Every call is still in the event log (the replay must be exact):
+     * 5000 floods, two lines of the probe's own, its clock. */
+    ASSERT_EQ(cli_count(r.err, "observations 5002"), 2);
+    cli_result_free(&r);
+
+    run_flood(dir, "--tick-log-lines", "10", &r);
+    ASSERT_EQ(cli_count(r.err, "[log] probe: flood"), 20);
+    ASSERT_EQ(cli_count(r.err, "4992 log lines suppressed this tick"), 2);
+    cli_result_free(&r);
+
+    /* "probe: flood" is 12 bytes: 100 bytes hold 8 lines. */
+    run_flood(dir, "--tick-log-bytes", "100", &r);
+    ASSERT_EQ(cli_count(r.err, "[log] probe: flood"), 16);
+    cli_result_free(&r);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+TEST(huge_table_fails_the_load)
+{
+    char *dir = cli_tmpdir();
+    const char *args[] = {
+        "run", "--checkpoint-dir", dir, cli_probe("big_table"), NULL
+    };
+
+    expect_exit(args, 1, "table");
+    expect_exit(args, 1, "1000000");
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "big_table.identity")));
+    cli_rmrf(dir);
+    free(dir);
+}

@@ -77,6 +77,11 @@ __attribute__((used)) static void tick_body(void)
 #ifdef PROBE_UNGRANTED
     igor_rand_bytes(line, 4);
 #endif
+#ifdef PROBE_FLOOD
+    /* A log flood: the node log must not take it all. */
+    for (int i = 0; i < 5000; i++)
+        say("probe: flood");
+#endif
     state.ticks++;
     state.last_clock = igor_clock_now();
     snprintf(
