@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "agent/agent.h"
 #include "agent/loop.h"
@@ -184,11 +185,31 @@ static int setup_basics(struct run_ctx *c)
  * one that is saved only once the agent has started. A checkpoint was
  * found without identity: refuse (a new key could not continue it).
  */
+/* The store tightens a loose identity file; say that it was loose, as
+ * others could have read the key until now. */
+static void warn_loose_identity(struct run_ctx *c)
+{
+    char path[4096];
+    struct stat st;
+
+    if (ig_store_path(
+          c->store, c->id, IG_STORE_IDENTITY, path, sizeof(path), NULL, 0) ||
+        stat(path, &st) < 0 || (st.st_mode & 0777) == 0600)
+        return;
+    ig_warn("cli",
+            "identity file %s had mode %04o, wider than 0600 (others may "
+            "have read the agent's key); tightened to 0600",
+            path,
+            (unsigned)(st.st_mode & 0777));
+}
+
 static int find_identity(struct run_ctx *c, const char *beside)
 {
     char err[256] = "";
-    int rc =
-      ig_store_load_identity(c->store, c->id, &c->ident, err, sizeof(err));
+    int rc;
+
+    warn_loose_identity(c);
+    rc = ig_store_load_identity(c->store, c->id, &c->ident, err, sizeof(err));
 
     if (rc != IG_ENOTFOUND)
         goto out;

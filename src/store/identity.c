@@ -63,6 +63,13 @@ int ig_identity_parse(const uint8_t *buf,
           err, errlen, "identity file truncated: %zu of 68 bytes", len);
         return IG_EIDENTITY;
     }
+    if (len > IG_IDENTITY_FILE_LEN) {
+        ig_err_set(err,
+                   errlen,
+                   "identity file has %zu trailing bytes",
+                   len - IG_IDENTITY_FILE_LEN);
+        return IG_EIDENTITY;
+    }
     rc = ig_identity_from_seed(buf + 4, &derived);
     if (rc < 0)
         return rc;

@@ -23,8 +23,9 @@ struct ig_identity {
 };
 
 /*
- * Decode an identity file image buf[0, len). Bytes after the first 68
- * are ignored, as the reference does. The public key (bytes 36..68 of
+ * Decode an identity file image buf[0, len), exactly 68 bytes: trailing
+ * bytes are refused ("identity file has N trailing bytes"), where the
+ * reference ignores them. The public key (bytes 36..68 of
  * the file) must equal the key derived from the seed; a file where they
  * differ is refused, since it would sign checkpoints nobody can verify.
  * Errors: IG_EIDENTITY with the reason in err, IG_ECRYPTO.

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -218,8 +219,24 @@ static int push_entry(struct entry **v,
     return 0;
 }
 
-/* Regular *.ckpt files of dir appended to *v. */
-static int list_dir(const char *dir,
+static const char *file_kind(mode_t m)
+{
+    if (S_ISLNK(m))
+        return "a symlink";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISDIR(m))
+        return "a directory";
+    return "not a regular file";
+}
+
+/*
+ * Regular *.ckpt files of dir appended to *v. Any other *.ckpt entry (a
+ * symlink, FIFO, directory, ...) is a report error: history is written
+ * as regular files only, so one of those is tampering or damage.
+ */
+static int list_dir(struct ig_lineage_report *r,
+                    const char *dir,
                     struct entry **v,
                     size_t *n,
                     char *err,
@@ -238,9 +255,16 @@ static int list_dir(const char *dir,
         struct stat st;
 
         if (!is_ckpt_name(e->d_name) ||
-            fstatat(dirfd(d), e->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue;
-        rc = push_entry(v, n, dir, e->d_name);
+        if (S_ISREG(st.st_mode))
+            rc = push_entry(v, n, dir, e->d_name);
+        else if (add_error(r,
+                           "%s/%s: %s, not a checkpoint file (not read)",
+                           dir,
+                           e->d_name,
+                           file_kind(st.st_mode)) < 0)
+            rc = -ENOMEM;
     }
     closedir(d);
     return rc;
@@ -342,8 +366,8 @@ int ig_lineage_verify_dirs(const char *const *dirs,
 
     ig_lineage_begin(r);
     for (size_t i = 0; i < ndirs && rc == 0; i++)
-        rc = list_dir(dirs[i], &v, &n, err, errlen);
-    if (rc == 0 && n == 0) {
+        rc = list_dir(r, dirs[i], &v, &n, err, errlen);
+    if (rc == 0 && n == 0 && r->nerrors == 0) {
         ig_err_set(err,
                    errlen,
                    "no checkpoint files found in %s%s",

@@ -56,10 +56,11 @@ struct ig_lineage_report {
  * after the first file it is v4; a v4 signature verifies; for every
  * file but the first, prev_hash is the SHA-256 of the previous file
  * and the public key is the first file's. The first file's prev_hash
- * is not checked (history may start after genesis).
+ * is not checked (history may start after genesis). A *.ckpt entry that
+ * is not a regular file (symlink, FIFO, directory) is an error, not read.
  *
  * Returns 0 when the lineage is valid, IG_ECHAIN when it is not (the
- * report says why), IG_ENOTFOUND when no *.ckpt file exists, -errno or
+ * report says why), IG_ENOTFOUND when no *.ckpt entry exists, -errno or
  * -ENOMEM for I/O (err tells which path). r is filled in every case
  * but the last ones and must be freed with ig_lineage_report_free.
  */

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -313,6 +314,69 @@ TEST(huge_table_fails_the_load)
     expect_exit(args, 1, "table");
     expect_exit(args, 1, "1000000");
     ASSERT_TRUE(!cli_exists(pathf(0, dir, "big_table.identity")));
+    cli_rmrf(dir);
+    free(dir);
+}
+
+/* A checkpoint directory with agent ok committed after two ticks. */
+static char *committed_ok(void)
+{
+    char *dir = cli_tmpdir();
+    const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                           "2",   "--tick-interval",  "10ms", cli_probe("ok"),
+                           NULL };
+
+    expect_exit(args, 0, "final checkpoint committed");
+    return dir;
+}
+
+TEST(identity_with_trailing_bytes_refused)
+{
+    char *dir = committed_ok();
+    const char *id = pathf(0, dir, "ok.identity");
+    const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                           "1",   "--tick-interval",  "10ms", cli_probe("ok"),
+                           NULL };
+    size_t len;
+    char *img = cli_read(id, &len), *junk;
+
+    ASSERT_EQ(len, 68);
+    junk = malloc(len + 3);
+    memcpy(junk, img, len);
+    memcpy(junk + len, "xyz", 3);
+    cli_write(id, junk, len + 3);
+    expect_exit(args, 1, "identity file has 3 trailing bytes");
+    /* The right bytes with a loose mode: accepted, tightened, warned. */
+    cli_write(id, img, len);
+    ASSERT_EQ(chmod(id, 0644), 0);
+    expect_exit(args, 0, "had mode 0644, wider than 0600");
+    free(img);
+    free(junk);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+TEST(verify_reports_entries_that_are_not_files)
+{
+    char *dir = committed_ok();
+    char hist[600], real[700];
+    const char *args[] = { "verify", hist, NULL };
+    struct cli_result r;
+
+    snprintf(hist, sizeof(hist), "%s/history/ok", dir);
+    snprintf(real, sizeof(real), "%s/0000000002.ckpt", hist);
+    ASSERT_TRUE(cli_exists(real));
+    ASSERT_EQ(symlink(real, pathf(0, hist, "0000000097.ckpt")), 0);
+    ASSERT_EQ(mkfifo(pathf(0, hist, "0000000098.ckpt"), 0644), 0);
+    ASSERT_EQ(mkdir(pathf(0, hist, "0000000099.ckpt"), 0755), 0);
+    cli_run(&r, T_RUN, args);
+    ASSERT_EQ(r.signo, 0);
+    ASSERT_EQ(r.code, 1);
+    ASSERT_STR_CONTAINS(r.out, "INVALID (3 errors)");
+    ASSERT_STR_CONTAINS(r.out, "0000000097.ckpt: a symlink, not a checkpoint");
+    ASSERT_STR_CONTAINS(r.out, "0000000098.ckpt: a FIFO");
+    ASSERT_STR_CONTAINS(r.out, "0000000099.ckpt: a directory");
+    cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
 }

@@ -28,9 +28,17 @@ TEST(identity_file_layout)
         ASSERT_EQ(img[4 + i], i);
     ASSERT_EQ(img[36], 0x03);
     ASSERT_EQ(img[67], 0xb8);
-    /* Trailing bytes are ignored. */
+    /* Trailing bytes are refused (the reference ignores them): a file
+     * with more is not one igord or the reference wrote. */
     memset(img + 68, 0x55, 3);
-    ASSERT_OK(ig_identity_parse(img, sizeof(img), &back, NULL, 0));
+    {
+        char err[128] = "";
+
+        ASSERT_EQ(ig_identity_parse(img, sizeof(img), &back, err, 128),
+                  IG_EIDENTITY);
+        ASSERT_STR_CONTAINS(err, "identity file has 3 trailing bytes");
+    }
+    ASSERT_OK(ig_identity_parse(img, IG_IDENTITY_FILE_LEN, &back, NULL, 0));
     ASSERT_MEM_EQ(back.secret, id.secret, 64);
     ASSERT_MEM_EQ(back.pubkey, id.pubkey, 32);
 }
