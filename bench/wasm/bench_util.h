@@ -10,6 +10,10 @@
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now_ns(void);
 
+/* CPU time of the calling thread in nanoseconds: on a loaded machine it
+ * leaves out the time spent waiting for a CPU. */
+uint64_t bench_cpu_ns(void);
+
 /* The median of v[0, n) (sorts v in place); 0 when n is 0. */
 uint64_t bench_median(uint64_t *v, size_t n);
 
