@@ -17,6 +17,11 @@
 #include "util/err.h"
 #include "util/log.h"
 
+/* A stop signal that came during a tick, and the component to log it
+ * under: set by the handler, which runs only while a tick does. */
+static volatile sig_atomic_t tick_signal;
+static const char *tick_comp;
+
 struct loop {
     struct ig_agent *a;
     struct ig_loop_opts o;
@@ -38,15 +43,20 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    /* A closed terminal or a dead ssh session: stop cleanly as well. */
+    sigaddset(set, SIGHUP);
+}
+
 static int open_signals(struct loop *l)
 {
     sigset_t set;
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    /* A closed terminal or a dead ssh session: stop cleanly as well. */
-    sigaddset(&set, SIGHUP);
+    stop_signals(&set);
     if (sigprocmask(SIG_BLOCK, &set, &l->old_mask) < 0)
         return -errno;
     l->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -173,6 +183,52 @@ static int end_budget(struct loop *l, int *rc)
     return IG_LOOP_BUDGET;
 }
 
+/* During a tick: say at once that the run will stop after it (strsignal
+ * is not async-signal-safe, hence the fixed texts). */
+static void on_tick_signal(int sig)
+{
+    const char *msg = sig == SIGINT   ? "Interrupt received, stopping after "
+                                        "the current tick"
+                      : sig == SIGHUP ? "Hangup received, stopping after the "
+                                        "current tick"
+                                      : "Terminated received, stopping "
+                                        "after the current tick";
+
+    if (tick_signal)
+        return;
+    tick_signal = sig;
+    ig_log_write_signal_safe(IG_LOG_INFO, tick_comp, msg);
+}
+
+/*
+ * Let the stop signals reach on_tick_signal while the tick runs (between
+ * ticks they stay blocked and are read from the signalfd), or (on = 0)
+ * block them again and put the old handlers back.
+ */
+static void tick_signals(struct loop *l, int on)
+{
+    static struct sigaction old[3];
+    static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    sigset_t set;
+
+    stop_signals(&set);
+    if (!on) {
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        for (int i = 0; i < 3; i++)
+            sigaction(sigs[i], &old[i], NULL);
+        return;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_tick_signal;
+    sa.sa_mask = set;
+    sa.sa_flags = SA_RESTART;
+    tick_comp = l->comp;
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /* Run one tick; returns -1 to go on, else how the loop ends. */
 static int do_tick(struct loop *l, int *rc)
 {
@@ -182,7 +238,9 @@ static int do_tick(struct loop *l, int *rc)
 
     if (ig_agent_budget(l->a) <= 0)
         return end_budget(l, rc);
+    tick_signals(l, 1);
     *rc = ig_agent_tick(l->a, &r, err, sizeof(err));
+    tick_signals(l, 0);
     if (*rc < 0) {
         ig_err_set(l->why,
                    l->whylen,
@@ -203,6 +261,10 @@ static int do_tick(struct loop *l, int *rc)
     if (l->o.max_ticks && l->ticks >= l->o.max_ticks) {
         *rc = checkpoint(l, "final");
         return *rc < 0 ? IG_LOOP_ERROR : IG_LOOP_MAX_TICKS;
+    }
+    if (tick_signal) { /* already logged by the handler */
+        *rc = checkpoint(l, "final");
+        return *rc < 0 ? IG_LOOP_ERROR : IG_LOOP_SIGNAL;
     }
     gap = r.more_work ? l->o.fast_ns : l->o.tick_ns;
     l->next_tick = now_ns() + gap;
@@ -256,6 +318,7 @@ int ig_loop_run(struct ig_agent *a,
     if (!l.o.checkpoint_ns)
         l.o.checkpoint_ns = IG_LOOP_CHECKPOINT_NS;
     snprintf(l.comp, sizeof(l.comp), "agent:%s", ig_agent_id(a));
+    tick_signal = 0;
     *rc = open_signals(&l);
     if (*rc < 0) {
         ig_err_set(why, whylen, "cannot watch signals: %s", ig_strerror(*rc));

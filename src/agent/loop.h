@@ -32,12 +32,13 @@ enum ig_loop_end {
 
 /*
  * Run a until it ends; returns an enum ig_loop_end. SIGINT, SIGTERM, SIGHUP
- * are blocked and read through a signalfd while the loop runs (nothing
- * happens in a signal handler), and a signal arriving during a tick is
- * handled when the tick returns. Every tick and checkpoint is logged
- * under "agent:<id>". *rc gets the code of the failure that ended the
- * loop (0 for a signal); why (may be NULL) gets one line on a failed
- * tick or checkpoint ("tick 3 failed: agent_tick: trap: ...").
+ * are blocked and read through a signalfd between ticks; during a tick
+ * a handler logs "<signal> received, stopping after the current tick"
+ * at once, and the loop stops with a final checkpoint when the tick
+ * returns. The handlers are process-wide: one loop per process. Every tick and
+ * checkpoint is logged under "agent:<id>". *rc gets the code of the failure
+ * that ended the loop (0 for a signal); why (may be NULL) gets one line on a
+ * failed tick or checkpoint ("tick 3 failed: agent_tick: trap: ...").
  */
 int ig_loop_run(struct ig_agent *a,
                 const struct ig_loop_opts *o,

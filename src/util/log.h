@@ -22,13 +22,23 @@ void ig_log_set_fd(int fd);
 int ig_log_set_level_name(const char *name);
 
 void ig_log_write(int level, const char *component, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+  __attribute__((format(printf, 3, 4)));
+
+/*
+ * The same line as ig_log_write(level, component, "%s", msg), made with
+ * async-signal-safe calls only (clock_gettime, getpid, one write), for
+ * a signal handler. Lines are cut at 511 bytes; a failed write is
+ * ignored. Times before 1970 are not supported.
+ */
+void ig_log_write_signal_safe(int level,
+                              const char *component,
+                              const char *msg);
 
 /* Check the level before evaluating the arguments. */
-#define ig_log(level, component, ...)                                        \
-    do {                                                                     \
-        if ((level) >= ig_log_min_level)                                     \
-            ig_log_write((level), (component), __VA_ARGS__);                 \
+#define ig_log(level, component, ...)                                          \
+    do {                                                                       \
+        if ((level) >= ig_log_min_level)                                       \
+            ig_log_write((level), (component), __VA_ARGS__);                   \
     } while (0)
 
 #define ig_debug(comp, ...) ig_log(IG_LOG_DEBUG, comp, __VA_ARGS__)

@@ -380,3 +380,34 @@ TEST(verify_reports_entries_that_are_not_files)
     cli_rmrf(dir);
     free(dir);
 }
+
+TEST(sigint_during_a_long_tick_is_acknowledged_at_once)
+{
+    char *dir = cli_tmpdir();
+    const char *args[] = { "run",  "--checkpoint-dir", dir,  "--tick-interval",
+                           "10ms", "--tick-timeout",   "6s", cli_probe("spin"),
+                           NULL };
+    struct cli_proc p;
+    struct cli_result r;
+
+    /* The banner comes before the first tick, which spins until its
+     * timeout; wait a little so the signal lands inside it. */
+    spawn_until(&p, args, "Start:");
+    usleep(300 * 1000);
+    kill(p.pid, SIGINT);
+    /* Well before the 6 s timeout ends the tick. */
+    ASSERT_EQ(
+      cli_wait_for(
+        &p, "Interrupt received, stopping after the current tick", 4000),
+      0);
+    cli_wait(&p, T_RUN, &r);
+    ASSERT_EQ(r.signo, 0);
+    ASSERT_EQ(r.code, 4);
+    ASSERT_EQ(cli_count(r.err, "stopping after the current tick"), 1);
+    ASSERT_STR_CONTAINS(r.err, "ran past its 6000 ms limit");
+    ASSERT_TRUE(strstr(r.err, "stopping after the current tick") <
+                strstr(r.err, "ran past its"));
+    cli_result_free(&r);
+    cli_rmrf(dir);
+    free(dir);
+}
