@@ -197,21 +197,26 @@ static void summary(const struct largest *big, const struct largest *first)
     double kb = (double)big->len / 1024;
     double ms = (double)big->load / 1e6 * TARGET_KB / kb;
     double cpu = (double)big->cpu / 1e6 * TARGET_KB / kb;
-    const char *verdict = ms <= TARGET_MS ? "PASS" : "FAIL";
+    /* Wall time is the figure; CPU time says how much of a miss is the
+     * machine's other load (time spent waiting for a CPU). */
+    const char *wall_ok = ms <= TARGET_MS ? "PASS" : "FAIL";
+    const char *cpu_ok = cpu <= TARGET_MS ? "PASS" : "FAIL";
 
     printf("  load (decode+validate+compile) scaled to %.0f KB (from %s): "
-           "%.3f ms, cpu %.3f ms  target <= %.0f ms: %s\n",
+           "%.3f ms, cpu %.3f ms  target <= %.0f ms: wall %s, cpu %s\n",
            TARGET_KB,
            short_name(big->path),
            ms,
            cpu,
            TARGET_MS,
-           verdict);
-    printf("result: load+validate+compile, 150 KB | %.3f ms | "
-           "cpu time %.3f ms | - | <= 2 ms %s\n",
+           wall_ok,
+           cpu_ok);
+    printf("result: load+validate+compile, 150 KB (wall) | %.3f ms | "
+           "cpu time %.3f ms | - | <= 2 ms: wall %s, cpu %s\n",
            ms,
            cpu,
-           verdict);
+           wall_ok,
+           cpu_ok);
     printf("result: instantiate (link + create), %s | %.3f ms | - | - | -\n",
            short_name(first->path),
            (double)first->inst / 1e6);
