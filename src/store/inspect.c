@@ -139,6 +139,9 @@ void ig_inspect_print(FILE *f, const struct ig_inspect *in)
     }
     if (c->version >= IG_CKPT_V4)
         print_lineage(f, in);
+    else
+        fprintf(
+          f, "%-18snone (unsigned v%u checkpoint)\n", "Signature:", c->version);
     fprintf(
       f, "%-18s%d bytes\n", "Header Size:", ig_ckpt_header_len(c->version));
     fprintf(f, "%-18s%zu bytes\n", "Total Size:", in->total_len);

@@ -147,12 +147,20 @@ static int check_order(struct ig_lineage_report *r, const struct ig_ckpt *c)
                   (unsigned long long)c->tick,
                   (unsigned long long)r->prev_tick) < 0)
         return -ENOMEM;
-    if (c->version != IG_CKPT_V4 &&
-        add_error(r,
-                  "tick %llu: missing lineage (not v4)",
-                  (unsigned long long)c->tick) < 0)
-        return -ENOMEM;
     return 0;
+}
+
+/* An unsigned entry, first or not, leaves the lineage unverifiable. */
+static int check_signed(struct ig_lineage_report *r, const struct ig_ckpt *c)
+{
+    if (c->version == IG_CKPT_V4)
+        return 0;
+    r->unsigned_count++;
+    return add_error(r,
+                     "tick %llu: unsigned v%u checkpoint (no signature, "
+                     "no lineage)",
+                     (unsigned long long)c->tick,
+                     c->version);
 }
 
 int ig_lineage_add(struct ig_lineage_report *r,
@@ -170,6 +178,8 @@ int ig_lineage_add(struct ig_lineage_report *r,
     if (r->checkpoints++ == 0)
         r->first_tick = c.tick;
     rc = check_order(r, &c);
+    if (rc == 0)
+        rc = check_signed(r, &c);
     if (rc == 0 && c.version == IG_CKPT_V4)
         rc = check_v4(r, &c, blob, len);
     if (rc == 0)
@@ -411,6 +421,8 @@ void ig_lineage_print(FILE *f, const struct ig_lineage_report *r)
         fprintf(f, "Public Key:     %s\n", hex);
     }
     fprintf(f, "Checkpoints:    %zu\n", r->checkpoints);
+    if (r->unsigned_count)
+        fprintf(f, "Unsigned:       %zu\n", r->unsigned_count);
     fprintf(f,
             "Tick Range:     %llu \xe2\x86\x92 %llu\n",
             (unsigned long long)r->first_tick,

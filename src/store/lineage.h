@@ -26,10 +26,11 @@ struct ig_lineage_segment {
  * arrays with ig_lineage_report_free.
  */
 struct ig_lineage_report {
-    size_t files;       /* *.ckpt files examined */
-    size_t checkpoints; /* of which parsed */
-    size_t signatures;  /* v4 signatures verified */
-    int have_key;       /* pubkey/did come from the first v4 file */
+    size_t files;          /* *.ckpt files examined */
+    size_t checkpoints;    /* of which parsed */
+    size_t signatures;     /* v4 signatures verified */
+    size_t unsigned_count; /* v2/v3 entries: each one is an error */
+    int have_key;          /* pubkey/did come from the first v4 file */
     uint8_t pubkey[IG_CKPT_PUBKEY_LEN];
     char did[IG_DID_MAX];
     uint64_t first_tick;
@@ -53,11 +54,13 @@ struct ig_lineage_report {
  * places with identical bytes counts once, with different bytes it is
  * reported as a fork. Rules, per file in tick order: it parses (else an
  * error, and the file is skipped); its tick is above the previous one;
- * after the first file it is v4; a v4 signature verifies; for every
- * file but the first, prev_hash is the SHA-256 of the previous file
- * and the public key is the first file's. The first file's prev_hash
- * is not checked (history may start after genesis). A *.ckpt entry that
- * is not a regular file (symlink, FIFO, directory) is an error, not read.
+ * it is v4 (an unsigned v2/v3 entry anywhere, the first included, is
+ * counted and reported: nothing vouches for it); its signature
+ * verifies; for every file but the first, prev_hash is the SHA-256 of
+ * the previous file and the public key is the first file's. The first
+ * file's prev_hash is not checked (history may start after genesis). A
+ * *.ckpt entry that is not a regular file (symlink, FIFO, directory) is
+ * an error, not read.
  *
  * Returns 0 when the lineage is valid, IG_ECHAIN when it is not (the
  * report says why), IG_ENOTFOUND when no *.ckpt entry exists, -errno or

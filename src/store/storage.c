@@ -3,9 +3,10 @@
  * of every committed checkpoint. */
 #include "store/storage.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,13 @@ struct ig_store {
     char *dir;
     unsigned flags;
 };
+
+static enum ig_store_hook hook;
+
+void ig_store__hook_between(enum ig_store_hook h)
+{
+    hook = h;
+}
 
 /* mkdir -p with mode for every missing component. */
 static int mkdirs(const char *path, mode_t mode)
@@ -166,32 +174,48 @@ static int same_contents(const char *path,
     return rc;
 }
 
-static int archive(struct ig_store *s,
-                   const char *id,
-                   uint64_t tick,
-                   const uint8_t *blob,
-                   size_t len,
-                   char *err,
-                   size_t errlen)
+static int archive_path(struct ig_store *s,
+                        const char *id,
+                        uint64_t tick,
+                        char *path,
+                        size_t pathlen,
+                        char *err,
+                        size_t errlen)
 {
-    char dir[PATH_MAX], path[PATH_MAX];
+    char dir[PATH_MAX];
     int rc =
       ig_store_path(s, id, IG_STORE_HISTORY, dir, sizeof(dir), err, errlen);
 
     if (rc < 0)
         return rc;
-    if (snprintf(path,
-                 sizeof(path),
-                 "%s/%010llu.ckpt",
-                 dir,
-                 (unsigned long long)tick) >= (int)sizeof(path))
+    if (snprintf(
+          path, pathlen, "%s/%010llu.ckpt", dir, (unsigned long long)tick) >=
+        (int)pathlen)
         return -ENAMETOOLONG;
     rc = mkdirs(dir, 0755);
-    if (rc < 0) {
+    if (rc < 0)
         ig_err_set(
           err, errlen, "%s: cannot create directory: %s", dir, strerror(-rc));
+    return rc;
+}
+
+/* Archive blob as history/<id>/<tick>.ckpt (path gets its name); *fresh
+ * tells whether this call created the file. */
+static int archive(struct ig_store *s,
+                   const char *id,
+                   uint64_t tick,
+                   const uint8_t *blob,
+                   size_t len,
+                   char *path,
+                   int *fresh,
+                   char *err,
+                   size_t errlen)
+{
+    int rc = archive_path(s, id, tick, path, PATH_MAX, err, errlen);
+
+    *fresh = 0;
+    if (rc < 0)
         return rc;
-    }
     if (access(path, F_OK) == 0) {
         rc = same_contents(path, blob, len, err, errlen);
         if (rc == 0) {
@@ -205,8 +229,46 @@ static int archive(struct ig_store *s,
         }
         return rc < 0 ? rc : 0;
     }
-    return ig_atomic_file_replace(
-      path, blob, len, 0644, sync_flags(s), err, errlen);
+    rc =
+      ig_atomic_file_replace(path, blob, len, 0644, sync_flags(s), err, errlen);
+    *fresh = rc == 0;
+    return rc;
+}
+
+/* The test hook between the two writes of a save. */
+static int between(char *err, size_t errlen)
+{
+    if (hook == IG_STORE_HOOK_CRASH)
+        raise(SIGKILL);
+    if (hook != IG_STORE_HOOK_FAIL)
+        return 0;
+    ig_err_set(err, errlen, "injected failure after the history archive");
+    return -EIO;
+}
+
+/*
+ * The current checkpoint could not be replaced: take back the archive
+ * entry this save wrote, so nothing is left committed. When the rename
+ * happened anyway (only its directory fsync failed) the new checkpoint
+ * is current and its entry stays.
+ */
+static void unarchive(const char *cur,
+                      const char *hpath,
+                      const uint8_t *blob,
+                      size_t len,
+                      char *err,
+                      size_t errlen)
+{
+    size_t n = err ? strlen(err) : 0;
+
+    if (same_contents(cur, blob, len, NULL, 0) == 1)
+        return;
+    if (unlink(hpath) < 0 && err && n + 1 < errlen)
+        snprintf(err + n,
+                 errlen - n,
+                 "; %s could not be removed: %s",
+                 hpath,
+                 strerror(errno));
 }
 
 int ig_store_save_checkpoint(struct ig_store *s,
@@ -216,9 +278,9 @@ int ig_store_save_checkpoint(struct ig_store *s,
                              char *err,
                              size_t errlen)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], hpath[PATH_MAX];
     struct ig_ckpt c;
-    int rc;
+    int rc, fresh = 0;
 
     rc = ig_store_path(
       s, id, IG_STORE_CHECKPOINT, path, sizeof(path), err, errlen);
@@ -227,11 +289,18 @@ int ig_store_save_checkpoint(struct ig_store *s,
     rc = ig_ckpt_parse(blob, len, &c, err, errlen);
     if (rc < 0)
         return rc;
-    rc =
-      ig_atomic_file_replace(path, blob, len, 0644, sync_flags(s), err, errlen);
+    /* History first: a crash after it leaves an entry that chains to
+     * the current checkpoint, which ig_store_recover makes current. */
+    rc = archive(s, id, c.tick, blob, len, hpath, &fresh, err, errlen);
     if (rc < 0)
         return rc;
-    return archive(s, id, c.tick, blob, len, err, errlen);
+    rc = between(err, errlen);
+    if (rc == 0)
+        rc = ig_atomic_file_replace(
+          path, blob, len, 0644, sync_flags(s), err, errlen);
+    if (rc < 0 && fresh)
+        unarchive(path, hpath, blob, len, err, errlen);
+    return rc;
 }
 
 static int load_file(struct ig_store *s,
@@ -403,4 +472,156 @@ int ig_store_remove(struct ig_store *s,
         return rc;
     }
     return 0;
+}
+
+/* A history entry name: ten or more digits, then ".ckpt". */
+static int tick_name(const char *n, uint64_t *tick)
+{
+    size_t len = strlen(n), i;
+    uint64_t v = 0;
+
+    if (len < 15 || len > 25 || strcmp(n + len - 5, ".ckpt") != 0)
+        return 0;
+    for (i = 0; i < len - 5; i++) {
+        unsigned d = (unsigned)(n[i] - '0');
+
+        if (d > 9 || v > (UINT64_MAX - d) / 10)
+            return 0;
+        v = v * 10 + d;
+    }
+    *tick = v;
+    return 1;
+}
+
+int ig_store_history_newest(struct ig_store *s,
+                            const char *id,
+                            uint64_t *tick,
+                            char *err,
+                            size_t errlen)
+{
+    char dir[PATH_MAX];
+    struct dirent *e;
+    int rc, found = 0;
+    uint64_t t;
+    DIR *d;
+
+    rc = ig_store_path(s, id, IG_STORE_HISTORY, dir, sizeof(dir), err, errlen);
+    if (rc < 0)
+        return rc;
+    d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? IG_ENOTFOUND : -errno;
+    while ((e = readdir(d)) != NULL) {
+        if (!tick_name(e->d_name, &t) || (found && t <= *tick))
+            continue;
+        *tick = t;
+        found = 1;
+    }
+    closedir(d);
+    return found ? 0 : IG_ENOTFOUND;
+}
+
+/* Append what recovery did at tick to what ("; " between repairs). */
+static void said(char *what, size_t whatlen, const char *msg, uint64_t tick)
+{
+    size_t n = what ? strlen(what) : 0;
+
+    if (what && n + 1 < whatlen)
+        snprintf(what + n,
+                 whatlen - n,
+                 "%s%s (tick %llu)",
+                 n ? "; " : "",
+                 msg,
+                 (unsigned long long)tick);
+}
+
+/*
+ * The newest history entry is newer than the current checkpoint and
+ * chains to it (prev = SHA-256 of the current file, or zero when there
+ * is none), with a valid signature: a save died between its two writes.
+ * Make the entry current. Returns 1 when it did.
+ */
+static int roll_forward(struct ig_store *s,
+                        const char *id,
+                        const uint8_t *cur,
+                        size_t curlen,
+                        char *err,
+                        size_t errlen)
+{
+    uint8_t want[IG_CKPT_HASH_LEN] = { 0 }, *blob = NULL;
+    char hpath[PATH_MAX], path[PATH_MAX];
+    struct ig_ckpt c, h;
+    uint64_t tick;
+    size_t len = 0;
+    int rc = ig_store_history_newest(s, id, &tick, NULL, 0);
+
+    if (rc < 0 || (cur && (ig_ckpt_parse(cur, curlen, &c, NULL, 0) < 0 ||
+                           tick <= c.tick)))
+        return 0;
+    if (cur)
+        ig_ckpt_content_hash(cur, curlen, want);
+    rc = archive_path(s, id, tick, hpath, sizeof(hpath), err, errlen);
+    if (rc == 0)
+        rc = ig_atomic_read(hpath, IG_CKPT_MAX_FILE, &blob, &len, NULL, 0);
+    if (rc < 0 && rc != -ENOMEM)
+        rc = 1; /* unreadable: not a save to complete */
+    if (rc == 0 &&
+        (ig_ckpt_parse(blob, len, &h, NULL, 0) < 0 || h.version != IG_CKPT_V4 ||
+         h.tick != tick || memcmp(h.prev_hash, want, sizeof(want)) != 0 ||
+         ig_ckpt_verify(blob, len, NULL, 0) < 0))
+        rc = 1;
+    if (rc == 0)
+        rc = ig_store_path(
+          s, id, IG_STORE_CHECKPOINT, path, sizeof(path), err, errlen);
+    if (rc == 0)
+        rc = ig_atomic_file_replace(
+          path, blob, len, 0644, sync_flags(s), err, errlen);
+    free(blob);
+    return rc < 0 ? rc : rc == 0;
+}
+
+int ig_store_recover(struct ig_store *s,
+                     const char *id,
+                     char *what,
+                     size_t whatlen,
+                     char *err,
+                     size_t errlen)
+{
+    char hpath[PATH_MAX];
+    uint8_t *cur = NULL;
+    size_t len = 0;
+    struct ig_ckpt c;
+    int rc, fresh = 0, fixed = 0;
+
+    if (what && whatlen)
+        what[0] = '\0';
+    rc = ig_store_load_checkpoint(s, id, &cur, &len, err, errlen);
+    if (rc < 0 && rc != IG_ENOTFOUND)
+        return rc;
+    rc = roll_forward(s, id, rc == 0 ? cur : NULL, len, err, errlen);
+    if (rc > 0) {
+        free(cur);
+        fixed = 1;
+        rc = ig_store_load_checkpoint(s, id, &cur, &len, err, errlen);
+        if (rc == 0 && ig_ckpt_parse(cur, len, &c, NULL, 0) == 0)
+            said(what,
+                 whatlen,
+                 "completed an interrupted save: its history entry is "
+                 "now the current checkpoint",
+                 c.tick);
+    }
+    if (rc < 0 || !cur || ig_ckpt_parse(cur, len, &c, NULL, 0) < 0) {
+        free(cur);
+        return rc < 0 && rc != IG_ENOTFOUND ? rc : fixed;
+    }
+    rc = archive(s, id, c.tick, cur, len, hpath, &fresh, err, errlen);
+    if (rc == 0 && fresh)
+        said(what,
+             whatlen,
+             "wrote the missing history entry of the current checkpoint",
+             c.tick);
+    free(cur);
+    if (rc == IG_EEXISTS) /* a fork: left for verify to report */
+        rc = 0;
+    return rc < 0 ? rc : fixed || fresh;
 }

@@ -59,16 +59,17 @@ int ig_store_path(const struct ig_store *s,
                   size_t errlen);
 
 /*
- * Commit blob as the agent's current checkpoint (atomic replace), then
- * archive the same bytes as history/<id>/<tick>.ckpt (atomic too). The
- * blob must parse as a checkpoint (its tick names the archive file).
- * If the archive already holds a file for that tick with the same
- * bytes, nothing more is done; with different bytes it is left alone
- * and IG_EEXISTS is returned *after* the current checkpoint has been
- * committed (callers should not re-sign a checkpoint for a tick that
- * did not advance; save the same blob again instead). Other errors:
- * IG_EAGENT_ID, checkpoint parse errors (nothing written), -errno
- * with the failed step in err.
+ * Commit blob as the agent's checkpoint: archive it as
+ * history/<id>/<tick>.ckpt first, then replace <id>.checkpoint, both
+ * atomically, so a crash between the two leaves a history entry that
+ * chains to the current checkpoint (ig_store_recover completes it).
+ * The blob must parse (its tick names the archive file). An archive
+ * file already present with the same bytes is kept; with different
+ * bytes nothing is written and IG_EEXISTS is returned (overwriting it
+ * would fork the history). When replacing the current file fails, the
+ * archive entry this call wrote is removed again, so on any error
+ * nothing is committed. Other errors: IG_EAGENT_ID, checkpoint parse
+ * errors, -errno with the failed step in err.
  */
 int ig_store_save_checkpoint(struct ig_store *s,
                              const char *id,
@@ -134,6 +135,43 @@ int ig_store_identity(struct ig_store *s,
                       int *created,
                       char *err,
                       size_t errlen);
+
+/*
+ * The highest tick among the history entries of id (by file name).
+ * None -> IG_ENOTFOUND; IG_EAGENT_ID; -errno.
+ */
+int ig_store_history_newest(struct ig_store *s,
+                            const char *id,
+                            uint64_t *tick,
+                            char *err,
+                            size_t errlen);
+
+/*
+ * Repair what an interrupted save left for agent id, so its history
+ * verifies and its next save does not collide: when the newest history
+ * entry is newer than <id>.checkpoint, is signed, and its prev hash is
+ * the SHA-256 of the current file (zero when there is none), the save
+ * died between its writes and the entry becomes current; then, when the
+ * current checkpoint has no history entry for its tick, it is written
+ * from the current file. what gets one line saying what was done ("" if
+ * nothing). Returns 1 after a repair, 0 when none was needed, or an
+ * error (-errno, IG_EAGENT_ID, -ENOMEM).
+ */
+int ig_store_recover(struct ig_store *s,
+                     const char *id,
+                     char *what,
+                     size_t whatlen,
+                     char *err,
+                     size_t errlen);
+
+/* Test hook: make every save fail (-EIO) or kill the process (SIGKILL)
+ * after its history archive and before the current checkpoint. */
+enum ig_store_hook {
+    IG_STORE_HOOK_NONE,
+    IG_STORE_HOOK_FAIL,
+    IG_STORE_HOOK_CRASH,
+};
+void ig_store__hook_between(enum ig_store_hook h);
 
 /*
  * Remove file f of agent id (for IG_STORE_HISTORY: nothing, history is

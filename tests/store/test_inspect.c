@@ -97,7 +97,13 @@ TEST(inspect_v3_report)
     ASSERT_STR_CONTAINS(r, "Epoch:            (3,7)\n");
     ASSERT_STR_CONTAINS(r, "Lease Expiry:     2023-11-14T22:13:20Z\n");
     ASSERT_STR_CONTAINS(r, "Header Size:      81 bytes\n");
-    ASSERT_TRUE(strstr(r, "Signature:") == NULL);
+    /* Unsigned is said, not left out (a bare v2/v3 must not pass for
+     * a signed checkpoint with a missing line). */
+    ASSERT_STR_CONTAINS(r,
+                        "Lease Expiry:     2023-11-14T22:13:20Z\n"
+                        "Signature:        none (unsigned v3 checkpoint)\n"
+                        "Header Size:");
+    ASSERT_TRUE(strstr(r, "Agent Identity:") == NULL);
     ASSERT_TRUE(strstr(r, "Agent DID:") == NULL);
     ASSERT_TRUE(strstr(r, "WASM Verified:") == NULL);
     free(r);

@@ -236,7 +236,9 @@ TEST(lineage_non_monotonic_and_garbage)
     st_done();
 }
 
-TEST(lineage_not_v4_after_first)
+/* Unsigned entries, the first one included, make the lineage INVALID:
+ * nothing vouches for them (the reference let a v2 first file pass). */
+TEST(lineage_unsigned_entries)
 {
     struct ig_lineage_report r;
     char *dir = st_tmpdir();
@@ -247,23 +249,63 @@ TEST(lineage_not_v4_after_first)
     write_tick(dir, 5, v2, l2);
     write_tick(dir, 10, v3, l3);
     ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
-    ASSERT_EQ(r.nerrors, 1);
-    ASSERT_TRUE(has_error(&r, "tick 10: missing lineage (not v4)"));
+    ASSERT_EQ(r.nerrors, 2);
+    ASSERT_EQ(r.unsigned_count, 2);
+    ASSERT_TRUE(has_error(
+      &r, "tick 5: unsigned v2 checkpoint (no signature, no lineage)"));
+    ASSERT_TRUE(has_error(&r, "tick 10: unsigned v3 checkpoint"));
     ASSERT_EQ(r.have_key, 0);
     {
         char *out = print_report(&r);
 
         ASSERT_TRUE(strstr(out, "Agent:") == NULL);
-        ASSERT_STR_CONTAINS(out, "=\n\nCheckpoints:    2\n");
+        ASSERT_STR_CONTAINS(out, "=\n\nCheckpoints:    2\nUnsigned:       2\n");
         ASSERT_STR_CONTAINS(out, "  [1] WASM ");
         ASSERT_STR_CONTAINS(out,
                             "(2 checkpoints)\n\nLineage:        "
-                            "INVALID (1 errors)\n");
+                            "INVALID (2 errors)\n");
         free(out);
     }
     ig_lineage_report_free(&r);
-    free(v2);
     free(v3);
+    /* The reference fixture alone is not a valid lineage either. */
+    dir = st_tmpdir();
+    write_tick(dir, 5, v2, l2);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.unsigned_count, 1);
+    ASSERT_EQ(r.valid, 0);
+    ig_lineage_report_free(&r);
+    free(v2);
+    st_done();
+}
+
+/* An unsigned genesis followed by signed checkpoints chained to it:
+ * every signature holds, yet the chain is not VALID. */
+TEST(lineage_unsigned_genesis_then_signed)
+{
+    struct ig_lineage_report r;
+    struct ig_identity id;
+    char *dir = st_tmpdir();
+    uint8_t *v2, *b4, st[8];
+    size_t l2, l4;
+    struct ig_ckpt c;
+
+    v2 = st_read(FIXTURES "/checkpoint.bin", &l2);
+    st_seed_identity(&id);
+    st_example_ckpt(&c, st);
+    c.tick = 6;
+    ig_ckpt_content_hash(v2, l2, c.prev_hash);
+    ASSERT_OK(ig_ckpt_build_v4(&c, id.secret, &b4, &l4));
+    write_tick(dir, 5, v2, l2);
+    write_tick(dir, 6, b4, l4);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.signatures, 1);
+    ASSERT_EQ(r.unsigned_count, 1);
+    ASSERT_EQ(r.nerrors, 1);
+    ASSERT_TRUE(has_error(&r, "tick 5: unsigned v2 checkpoint"));
+    ig_lineage_report_free(&r);
+    free(v2);
+    free(b4);
     st_done();
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/atomic.h"
+#include "store/lineage.h"
 #include "store/storage.h"
 #include "store_test.h"
 #include "util/err.h"
@@ -327,10 +328,12 @@ TEST(store_archive_conflict_kept)
     ASSERT_EQ(ig_store_save_checkpoint(s, "x", b, blen, err, sizeof(err)),
               IG_EEXISTS);
     ASSERT_STR_CONTAINS(err, "0000000009.ckpt");
-    /* The current checkpoint is the new one, the archive the old one. */
+    /* Nothing is written: current and archive both stay the old one
+     * (a current that history contradicts would be a fork). */
     snprintf(p, sizeof(p), "%s/x.checkpoint", dir);
     back = st_read(p, &n);
-    ASSERT_MEM_EQ(back, b, blen);
+    ASSERT_EQ(n, alen);
+    ASSERT_MEM_EQ(back, a, alen);
     free(back);
     snprintf(p, sizeof(p), "%s/history/x/0000000009.ckpt", dir);
     back = st_read(p, &n);
@@ -338,6 +341,215 @@ TEST(store_archive_conflict_kept)
     free(back);
     free(a);
     free(b);
+    ig_store_close(s);
+    st_done();
+}
+
+static int file_exists(const char *dir, const char *rel)
+{
+    char p[512];
+
+    snprintf(p, sizeof(p), "%s/%s", dir, rel);
+    return access(p, F_OK) == 0;
+}
+
+/* Tick n of a chain: its prev is the hash of the blob before it. */
+static uint8_t *next_blob(const uint8_t *prev_blob,
+                          size_t prev_len,
+                          uint64_t tick,
+                          size_t *len)
+{
+    uint8_t prev[32];
+
+    ig_ckpt_content_hash(prev_blob, prev_len, prev);
+    return example_blob(tick, prev, len);
+}
+
+static void assert_current_tick(const char *dir, const char *id, uint64_t t)
+{
+    char p[512];
+    struct ig_ckpt c;
+    uint8_t *b;
+    size_t n;
+
+    snprintf(p, sizeof(p), "%s/%s.checkpoint", dir, id);
+    b = st_read(p, &n);
+    ASSERT_OK(ig_ckpt_parse(b, n, &c, NULL, 0));
+    ASSERT_EQ(c.tick, t);
+    free(b);
+}
+
+static void assert_history_valid(const char *dir, const char *id)
+{
+    struct ig_lineage_report r;
+    char p[512];
+
+    snprintf(p, sizeof(p), "%s/history/%s", dir, id);
+    ASSERT_OK(ig_lineage_verify(p, &r, NULL, 0));
+    ig_lineage_report_free(&r);
+}
+
+/* A save that fails after its archive leaves nothing: the current
+ * checkpoint stays and the archive entry is taken back. */
+TEST(store_save_failure_commits_nothing)
+{
+    char *dir = st_tmpdir(), err[512] = "";
+    struct ig_store *s = NULL;
+    uint8_t *a, *b;
+    size_t alen, blen;
+
+    a = example_blob(5, NULL, &alen);
+    b = next_blob(a, alen, 6, &blen);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", a, alen, NULL, 0));
+    ig_store__hook_between(IG_STORE_HOOK_FAIL);
+    ASSERT_EQ(ig_store_save_checkpoint(s, "x", b, blen, err, sizeof(err)),
+              -EIO);
+    ig_store__hook_between(IG_STORE_HOOK_NONE);
+    ASSERT_STR_CONTAINS(err, "after the history archive");
+    assert_current_tick(dir, "x", 5);
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000006.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000005.ckpt"));
+    /* The same save then goes through. */
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", b, blen, NULL, 0));
+    assert_current_tick(dir, "x", 6);
+    assert_history_valid(dir, "x");
+    free(a);
+    free(b);
+    ig_store_close(s);
+    st_done();
+}
+
+/* A file named history in the way: the first save fails before it
+ * writes anything at all (it once wrote the current file first). */
+TEST(store_save_blocked_history_writes_nothing)
+{
+    char *dir = st_tmpdir(), p[512], err[512] = "";
+    struct ig_store *s = NULL;
+    uint8_t *a;
+    size_t alen;
+
+    snprintf(p, sizeof(p), "%s/history", dir);
+    st_write(p, "", 0);
+    a = example_blob(1, NULL, &alen);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_TRUE(ig_store_save_checkpoint(s, "x", a, alen, err, sizeof(err)) <
+                0);
+    ASSERT_STR_CONTAINS(err, "cannot create directory");
+    ASSERT_TRUE(!file_exists(dir, "x.checkpoint"));
+    ASSERT_EQ(count_entries(dir), 1);
+    free(a);
+    ig_store_close(s);
+    st_done();
+}
+
+/* Run one save in a child that is killed (SIGKILL) between the
+ * archive and the current checkpoint. */
+static void crash_in_save(const char *dir,
+                          const uint8_t *first,
+                          size_t flen,
+                          const uint8_t *b,
+                          size_t blen)
+{
+    int status = 0;
+    pid_t pid = fork();
+
+    ASSERT_TRUE(pid >= 0);
+    if (pid == 0) {
+        struct ig_store *s = NULL;
+
+        if (ig_store_open(dir, 0, &s, NULL, 0) < 0)
+            _exit(2);
+        if (first && ig_store_save_checkpoint(s, "x", first, flen, NULL, 0))
+            _exit(3);
+        ig_store__hook_between(IG_STORE_HOOK_CRASH);
+        ig_store_save_checkpoint(s, "x", b, blen, NULL, 0);
+        _exit(4);
+    }
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* Killed between the two writes: history already verifies, and opening
+ * the agent again completes the save, so the next save chains on. */
+TEST(store_crash_between_writes_recovers)
+{
+    char *dir = st_tmpdir(), what[512] = "";
+    struct ig_store *s = NULL;
+    uint8_t *a, *b, *c;
+    size_t alen, blen, clen;
+
+    a = example_blob(9, NULL, &alen);
+    b = next_blob(a, alen, 10, &blen);
+    c = next_blob(b, blen, 11, &clen);
+    crash_in_save(dir, a, alen, b, blen);
+    assert_current_tick(dir, "x", 9);
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000010.ckpt"));
+    assert_history_valid(dir, "x");
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_EQ(ig_store_recover(s, "x", what, sizeof(what), NULL, 0), 1);
+    ASSERT_STR_CONTAINS(what, "completed an interrupted save");
+    ASSERT_STR_CONTAINS(what, "tick 10");
+    assert_current_tick(dir, "x", 10);
+    ASSERT_EQ(ig_store_recover(s, "x", what, sizeof(what), NULL, 0), 0);
+    ASSERT_STR_EQ(what, "");
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", c, clen, NULL, 0));
+    assert_history_valid(dir, "x");
+    free(a);
+    free(b);
+    free(c);
+    ig_store_close(s);
+    st_done();
+}
+
+/* Killed in the very first save: only the genesis entry exists. */
+TEST(store_crash_in_first_save_recovers)
+{
+    char *dir = st_tmpdir();
+    struct ig_store *s = NULL;
+    uint8_t *a;
+    size_t alen;
+
+    a = example_blob(1, NULL, &alen);
+    crash_in_save(dir, NULL, 0, a, alen);
+    ASSERT_TRUE(!file_exists(dir, "x.checkpoint"));
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_EQ(ig_store_recover(s, "x", NULL, 0, NULL, 0), 1);
+    assert_current_tick(dir, "x", 1);
+    free(a);
+    ig_store_close(s);
+    st_done();
+}
+
+/* A current checkpoint without its history entry (what a crash of the
+ * old write order left) gets the entry written from it; an entry that
+ * does not chain to the current file is never made current. */
+TEST(store_recover_missing_history_entry)
+{
+    char *dir = st_tmpdir(), p[512], what[512];
+    struct ig_store *s = NULL;
+    uint8_t *a, *b, *odd, junk[32];
+    size_t alen, blen, olen;
+
+    memset(junk, 9, sizeof(junk));
+    a = example_blob(9, NULL, &alen);
+    b = next_blob(a, alen, 10, &blen);
+    odd = example_blob(11, junk, &olen);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", a, alen, NULL, 0));
+    snprintf(p, sizeof(p), "%s/x.checkpoint", dir);
+    st_write(p, b, blen);
+    snprintf(p, sizeof(p), "%s/history/x/0000000011.ckpt", dir);
+    st_write(p, odd, olen);
+    ASSERT_EQ(ig_store_recover(s, "x", what, sizeof(what), NULL, 0), 1);
+    ASSERT_STR_CONTAINS(what, "wrote the missing history entry");
+    assert_current_tick(dir, "x", 10);
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000010.ckpt"));
+    ASSERT_OK(unlink(p));
+    assert_history_valid(dir, "x");
+    free(a);
+    free(b);
+    free(odd);
     ig_store_close(s);
     st_done();
 }
