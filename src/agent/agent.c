@@ -465,8 +465,14 @@ int ig_agent_check_checkpoint(const uint8_t *wasm_hash,
                    "wasm binary (wasm hash differs)");
         return IG_ECKPT_WASM_HASH;
     }
-    if (ck->version < IG_CKPT_V4)
-        return 0;
+    if (ck->version < IG_CKPT_V4) {
+        ig_err_set(err,
+                   errlen,
+                   "the checkpoint is an unsigned v%u checkpoint: nothing "
+                   "vouches for its budget or state",
+                   ck->version);
+        return IG_ECKPT_UNSIGNED;
+    }
     rc = ig_ckpt_verify(blob, len, why, sizeof(why));
     if (rc < 0) {
         ig_err_set(err,
@@ -613,6 +619,15 @@ int ig_agent_tick(struct ig_agent *a,
     r->budget = a->budget;
     if (!a->started || a->poisoned)
         return IG_ESTATE;
+    if (a->tick == UINT64_MAX) {
+        r->tick = a->tick; /* the next number does not exist */
+        ig_err_set(err,
+                   errlen,
+                   "the tick number is at its maximum (%" PRIu64 "); "
+                   "the agent cannot tick again",
+                   a->tick);
+        return IG_ETICK_MAX;
+    }
     if (!ig_meter_can_tick(a->budget)) {
         ig_err_set(err, errlen, "budget exhausted");
         return IG_EBUDGET;
@@ -716,6 +731,32 @@ static int build(struct ig_agent *a,
     return ig_ckpt_build_v4(&ck, a->ident.secret, blob, blen);
 }
 
+/*
+ * The identity file goes first, so no committed checkpoint is ever
+ * without its key; if the checkpoint then fails, the identity this
+ * call wrote is removed again: nothing is committed.
+ */
+static int commit(struct ig_agent *a,
+                  const uint8_t *blob,
+                  size_t len,
+                  char *err,
+                  size_t errlen)
+{
+    int rc = 0, wrote_ident = 0;
+
+    if (a->save_ident) {
+        rc = ig_store_save_identity(a->store, a->id, &a->ident, err, errlen);
+        wrote_ident = rc == 0;
+    }
+    if (rc == 0)
+        rc = ig_store_save_checkpoint(a->store, a->id, blob, len, err, errlen);
+    if (rc == 0)
+        a->save_ident = 0;
+    else if (wrote_ident)
+        ig_store_remove(a->store, a->id, IG_STORE_IDENTITY, NULL, 0);
+    return rc;
+}
+
 int ig_agent_checkpoint(struct ig_agent *a,
                         int *wrote,
                         char *err,
@@ -738,19 +779,8 @@ int ig_agent_checkpoint(struct ig_agent *a,
     rc = capture(a, &state, &len, err, errlen);
     if (rc == 0)
         rc = build(a, state, len, &blob, &blen);
-    if (rc == 0 && a->save_ident)
-        rc = ig_store_save_identity(a->store, a->id, &a->ident, err, errlen);
-    if (rc == 0) {
-        a->save_ident = 0;
-        rc = ig_store_save_checkpoint(a->store, a->id, blob, blen, err, errlen);
-    }
-    if (rc == IG_EEXISTS) {
-        ig_warn(a->comp,
-                "history already holds a different checkpoint "
-                "for tick %" PRIu64 "; kept it",
-                a->tick);
-        rc = 0;
-    }
+    if (rc == 0)
+        rc = commit(a, blob, blen, err, errlen);
     if (rc == 0) {
         ig_ckpt_content_hash(blob, blen, a->prev_hash);
         a->committed_tick = a->tick;

@@ -229,6 +229,20 @@ static void tick_signals(struct loop *l, int on)
     sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* After a failed tick: say which checkpoint, if any, stays. */
+static void log_kept(struct loop *l)
+{
+    if (ig_agent_has_committed(l->a))
+        ig_error(l->comp,
+                 "not committing the state of a failed tick; "
+                 "the last committed checkpoint (tick %" PRIu64 ") stays",
+                 ig_agent_committed_tick(l->a));
+    else
+        ig_error(l->comp,
+                 "not committing the state of a failed tick; nothing "
+                 "was ever committed for this agent");
+}
+
 /* Run one tick; returns -1 to go on, else how the loop ends. */
 static int do_tick(struct loop *l, int *rc)
 {
@@ -242,16 +256,16 @@ static int do_tick(struct loop *l, int *rc)
     *rc = ig_agent_tick(l->a, &r, err, sizeof(err));
     tick_signals(l, 0);
     if (*rc < 0) {
-        ig_err_set(l->why,
-                   l->whylen,
-                   "tick %" PRIu64 " failed: %s",
-                   r.tick,
-                   err[0] ? err : ig_strerror(*rc));
+        if (*rc == IG_ETICK_MAX) /* no tick ran: there is no number */
+            ig_err_set(l->why, l->whylen, "cannot tick: %s", err);
+        else
+            ig_err_set(l->why,
+                       l->whylen,
+                       "tick %" PRIu64 " failed: %s",
+                       r.tick,
+                       err[0] ? err : ig_strerror(*rc));
         ig_error(l->comp, "%s", l->why);
-        ig_error(l->comp,
-                 "not committing the state of a failed tick; "
-                 "the last committed checkpoint (tick %" PRIu64 ") stays",
-                 ig_agent_committed_tick(l->a));
+        log_kept(l);
         return IG_LOOP_TRAP;
     }
     log_tick(l, &r);

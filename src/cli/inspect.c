@@ -34,6 +34,11 @@ static int inspect_file(const char *path, const char *wasm_path)
     }
     ig_inspect_print(stdout, &in);
     status = IG_EXIT_OK;
+    if (in.ck.version < IG_CKPT_V4)
+        ig_flags_error("%s: unsigned v%u checkpoint: no signature vouches "
+                       "for its contents",
+                       path,
+                       in.ck.version);
     if (in.ck.version >= IG_CKPT_V4 && !in.sig_valid) {
         ig_flags_error("%s: signature INVALID", path);
         status = IG_EXIT_FAIL;

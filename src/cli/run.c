@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "agent/agent.h"
 #include "agent/loop.h"
@@ -37,6 +38,7 @@ struct run_args {
     struct ig_loop_opts loop;
     uint64_t tick_timeout;
     uint64_t log_lines, log_bytes;
+    int import_unsigned; /* resume only: adopt a v2/v3 checkpoint */
 };
 
 /* What a run holds while it sets up; freed in one place. */
@@ -163,10 +165,15 @@ static int setup_basics(struct run_ctx *c)
       "wasm", c->args.wasm_path, IG_CLI_MAX_WASM, &c->wasm, &c->wasm_len);
     if (rc < 0)
         return rc;
-    rc = load_manifest(c);
-    if (rc < 0)
-        return rc;
-    rc = ig_store_open(c->args.dir, 0, &c->store, err, sizeof(err));
+    return load_manifest(c);
+}
+
+/* Open (creating) the checkpoint directory and take the agent's lock. */
+static int open_store(struct run_ctx *c)
+{
+    char err[256] = "";
+    int rc = ig_store_open(c->args.dir, 0, &c->store, err, sizeof(err));
+
     if (rc < 0) {
         ig_flags_error("checkpoint directory %s: %s",
                        c->args.dir,
@@ -178,6 +185,21 @@ static int setup_basics(struct run_ctx *c)
     if (rc < 0)
         ig_flags_error("%s", err[0] ? err : ig_strerror(rc));
     return rc;
+}
+
+/* A checkpoint without an identity file: name every path looked at. */
+static int no_identity(struct run_ctx *c, const char *beside)
+{
+    char own[4096];
+
+    snprintf(own, sizeof(own), "%s/%s.identity", c->args.dir, c->id);
+    ig_flags_error("agent %s has a checkpoint but no identity file: "
+                   "none at %s%s%s; copy it beside the checkpoint",
+                   c->id,
+                   beside ? beside : own,
+                   beside ? " nor at " : "",
+                   beside ? own : "");
+    return IG_ENOTFOUND;
 }
 
 /*
@@ -219,13 +241,8 @@ static int find_identity(struct run_ctx *c, const char *beside)
         if (rc != IG_ENOTFOUND)
             goto out;
     }
-    if (c->ckpt) {
-        ig_flags_error("agent %s has a checkpoint but no identity file "
-                       "(%s.identity): copy it beside the checkpoint",
-                       c->id,
-                       c->id);
-        return IG_ENOTFOUND;
-    }
+    if (c->ckpt)
+        return no_identity(c, beside);
     rc = ig_identity_generate(&c->ident);
     c->ident_new = rc == 0;
 out:
@@ -268,6 +285,129 @@ static int load_checkpoint(struct run_ctx *c, int resume)
         ig_flags_error(
           "checkpoint of %s: %s", c->id, err[0] ? err : ig_strerror(rc));
     return rc;
+}
+
+/* An unsigned checkpoint without --import-unsigned: IG_ECKPT_UNSIGNED. */
+static int refuse_unsigned(struct run_ctx *c, const struct ig_ckpt *ck)
+{
+    if (c->args.import_unsigned)
+        return 0;
+    ig_flags_error("cannot start agent %s: its checkpoint is an unsigned "
+                   "v%u checkpoint (tick %" PRIu64 "): nothing vouches "
+                   "for its budget or state; if you trust it, resume it "
+                   "with --import-unsigned",
+                   c->id,
+                   ck->version,
+                   ck->tick);
+    return IG_ECKPT_UNSIGNED;
+}
+
+/*
+ * An unsigned v2/v3 checkpoint carries no signature and no lineage:
+ * nothing vouches for its budget or state. It is refused unless the
+ * user imports it, which re-signs its contents with the agent's key as
+ * the genesis of a new chain (prev hash zero).
+ */
+static int adopt_unsigned(struct run_ctx *c)
+{
+    char b[IG_BUDGET_STR_MAX] = "";
+    uint8_t *blob = NULL;
+    struct ig_ckpt ck;
+    size_t len = 0;
+    unsigned version;
+    int rc;
+
+    if (!c->ckpt || ig_ckpt_parse(c->ckpt, c->ckpt_len, &ck, NULL, 0) < 0 ||
+        ck.version >= IG_CKPT_V4)
+        return 0;
+    rc = refuse_unsigned(c, &ck);
+    if (rc < 0)
+        return rc;
+    version = ck.version; /* the build below makes it 4 */
+    memset(ck.prev_hash, 0, sizeof(ck.prev_hash));
+    rc = ig_ckpt_build_v4(&ck, c->ident.secret, &blob, &len);
+    if (rc < 0) {
+        ig_flags_error("cannot import the checkpoint: %s", ig_strerror(rc));
+        return rc;
+    }
+    ig_budget_format(ck.budget, b, sizeof(b));
+    ig_warn("cli",
+            "agent %s: imported an unsigned v%u checkpoint (tick %" PRIu64
+            ", budget %s) as the genesis of a new signed chain",
+            c->id,
+            version,
+            ck.tick,
+            b);
+    free(c->ckpt);
+    c->ckpt = blob;
+    c->ckpt_len = len;
+    return 0;
+}
+
+static void refuse_over(struct run_ctx *c, const char *what, uint64_t tick)
+{
+    struct ig_ckpt ck;
+
+    ig_ckpt_parse(c->ckpt, c->ckpt_len, &ck, NULL, 0);
+    ig_flags_error("%s already holds agent %s %s %" PRIu64 "; resuming %s "
+                   "(tick %" PRIu64 ") there would roll it back or fork its "
+                   "history. Continue it with `igord run`, or resume into "
+                   "another --checkpoint-dir, or move %s's files and "
+                   "history/%s out of %s first",
+                   c->args.dir,
+                   c->id,
+                   what,
+                   tick,
+                   c->args.ckpt_path,
+                   ck.tick,
+                   c->id,
+                   c->id,
+                   c->args.dir);
+}
+
+/*
+ * Resume must not replace what the directory already holds for the
+ * agent: a current checkpoint other than this very file, or history
+ * newer than it, means resuming would roll back or fork the agent.
+ */
+static int check_target(struct run_ctx *c)
+{
+    uint8_t *cur = NULL;
+    struct ig_ckpt ck, in;
+    uint64_t newest = 0;
+    size_t len = 0;
+    int rc;
+
+    ig_ckpt_parse(c->ckpt, c->ckpt_len, &in, NULL, 0);
+    rc = ig_store_load_checkpoint(c->store, c->id, &cur, &len, NULL, 0);
+    if (rc == 0 && (len != c->ckpt_len || memcmp(cur, c->ckpt, len))) {
+        rc = ig_ckpt_parse(cur, len, &ck, NULL, 0);
+        refuse_over(c, "at tick", rc == 0 ? ck.tick : 0);
+        free(cur);
+        return IG_EEXISTS;
+    }
+    free(cur);
+    if (ig_store_history_newest(c->store, c->id, &newest, NULL, 0) == 0 &&
+        newest > in.tick) {
+        refuse_over(c, "in its history up to tick", newest);
+        return IG_EEXISTS;
+    }
+    return 0;
+}
+
+/* Finish what a crash left half saved, before anything is read. */
+static int recover(struct run_ctx *c)
+{
+    char what[512] = "", err[512] = "";
+    int rc =
+      ig_store_recover(c->store, c->id, what, sizeof(what), err, sizeof(err));
+
+    if (rc > 0)
+        ig_warn("cli", "agent %s: %s", c->id, what);
+    if (rc < 0)
+        ig_flags_error(
+          "cannot repair agent %s: %s", c->id, err[0] ? err : ig_strerror(rc));
+    return rc < 0 ? rc : 0;
 }
 
 /* Refuse a bad checkpoint before any guest code runs. */
@@ -345,8 +485,6 @@ static int commit_start(struct run_ctx *c, int resume)
     if (rc == 0 && resume)
         rc = ig_store_save_checkpoint(
           c->store, c->id, c->ckpt, c->ckpt_len, err, sizeof(err));
-    if (rc == IG_EEXISTS)
-        rc = 0; /* the current file is committed; history keeps its own */
     if (rc < 0)
         ig_flags_error(
           "cannot commit agent %s: %s", c->id, err[0] ? err : ig_strerror(rc));
@@ -370,8 +508,11 @@ static void print_banner(struct run_ctx *c)
 }
 
 /* The status for how the loop ended, with its one-line reason. */
-static int exit_status(int end, const char *why)
+static int exit_status(int end, const char *why, int committed)
 {
+    const char *kept = committed ? "the last committed checkpoint is kept"
+                                 : "nothing was committed";
+
     switch (end) {
         case IG_LOOP_SIGNAL:
         case IG_LOOP_MAX_TICKS:
@@ -380,11 +521,10 @@ static int exit_status(int end, const char *why)
             ig_flags_error("budget exhausted; final checkpoint committed");
             return IG_EXIT_BUDGET;
         case IG_LOOP_TRAP:
-            ig_flags_error("%s; the last committed checkpoint is kept", why);
+            ig_flags_error("%s; %s", why, kept);
             return IG_EXIT_TRAP;
         default:
-            ig_flags_error("%s; the last committed checkpoint is kept",
-                           why[0] ? why : "stopped");
+            ig_flags_error("%s; %s", why[0] ? why : "stopped", kept);
             return IG_EXIT_FAIL;
     }
 }
@@ -400,20 +540,59 @@ static void free_ctx(struct run_ctx *c)
     free(c->ckpt);
 }
 
+/*
+ * resume: refuse a bad --checkpoint, or one without an identity file,
+ * before the checkpoint directory is opened (which creates it). The
+ * checks are made again, with the key, once the directory is open.
+ */
+static int check_inputs(struct run_ctx *c, const char *beside)
+{
+    uint8_t hash[IG_CKPT_HASH_LEN];
+    char own[4096], err[512] = "";
+    struct ig_ckpt ck;
+    int rc = load_checkpoint(c, 1);
+
+    if (rc < 0)
+        return rc;
+    ig_ckpt_wasm_hash(c->wasm, c->wasm_len, hash);
+    rc = ig_agent_check_checkpoint(
+      hash, NULL, c->ckpt, c->ckpt_len, &ck, err, sizeof(err));
+    if (rc == IG_ECKPT_UNSIGNED)
+        return refuse_unsigned(c, &ck);
+    if (rc < 0) {
+        ig_flags_error("cannot start agent %s: %s", c->id, err);
+        return rc;
+    }
+    snprintf(own, sizeof(own), "%s/%s.identity", c->args.dir, c->id);
+    if (access(beside, F_OK) != 0 && access(own, F_OK) != 0)
+        return no_identity(c, beside);
+    return 0;
+}
+
 static int run_agent(struct run_ctx *c, int resume)
 {
     char beside[4096], why[512] = "";
-    int rc, end, lrc;
+    int rc, end, lrc, committed;
 
     rc = setup_basics(c);
-    if (rc == 0)
-        rc = load_checkpoint(c, resume);
     if (resume)
         identity_beside(c->args.ckpt_path, beside, sizeof(beside));
+    if (rc == 0 && resume)
+        rc = check_inputs(c, beside);
+    if (rc == 0)
+        rc = open_store(c);
+    if (rc == 0)
+        rc = recover(c);
+    if (rc == 0 && !resume)
+        rc = load_checkpoint(c, 0);
     if (rc == 0)
         rc = find_identity(c, resume ? beside : NULL);
     if (rc == 0)
+        rc = adopt_unsigned(c);
+    if (rc == 0)
         rc = precheck(c);
+    if (rc == 0 && resume)
+        rc = check_target(c);
     if (rc == 0)
         rc = start_agent(c);
     if (rc == 0) {
@@ -426,8 +605,9 @@ static int run_agent(struct run_ctx *c, int resume)
     }
     print_banner(c);
     end = ig_loop_run(c->agent, &c->args.loop, &lrc, why, sizeof(why));
+    committed = ig_agent_has_committed(c->agent);
     free_ctx(c);
-    return exit_status(end, why);
+    return exit_status(end, why, committed);
 }
 
 int ig_cmd_run(int argc, char **argv)
@@ -494,12 +674,24 @@ int ig_cmd_resume(int argc, char **argv)
           "B",
           "the checkpoint's",
           "replace the checkpoint's budget" },
+        { "import-unsigned",
+          0,
+          IG_FLAG_BOOL,
+          &a->import_unsigned,
+          NULL,
+          "off",
+          "accept an unsigned v2/v3 checkpoint: re-sign it as the genesis "
+          "of a new chain" },
         COMMON_FLAGS(a),
     };
     const struct ig_flags_spec spec = {
         "igord resume --checkpoint FILE --wasm FILE [options]",
         "Resume an agent from a checkpoint file, with the identity file\n"
-        "beside it (<id>.identity), into the checkpoint directory.",
+        "beside it (<id>.identity), into the checkpoint directory. The\n"
+        "directory must not already hold another checkpoint of the agent\n"
+        "or newer history (that would roll it back): continue such an\n"
+        "agent with `igord run`. Unsigned v2/v3 checkpoints are refused\n"
+        "unless --import-unsigned is given.",
         flags,
         (int)(sizeof(flags) / sizeof(flags[0])),
         0,

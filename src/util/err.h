@@ -58,6 +58,7 @@
     X(IG_EAGENT_ID, -8007, "invalid agent ID")                               \
     X(IG_ECHAIN, -8008, "checkpoint lineage broken")                         \
     X(IG_EKEY_MISMATCH, -8009, "key does not match checkpoint identity")     \
+    X(IG_ECKPT_UNSIGNED, -8010, "checkpoint is unsigned (v2/v3)")            \
     /* -9000: capability membrane, event log and replay */                   \
     X(IG_EMANIFEST, -9001, "invalid manifest")                               \
     X(IG_ECAP_DENIED, -9002, "import not granted by the manifest")           \
@@ -71,6 +72,7 @@
     X(IG_EABI, -9502, "agent does not follow the igord ABI")                 \
     X(IG_EAGENT_MEMORY, -9503, "agent asks for more memory than allowed")    \
     X(IG_EAGENT_MALLOC, -9504, "agent malloc returned no memory")            \
+    X(IG_ETICK_MAX, -9505, "tick number at its maximum")                     \
     /* -10000: network protocols */                                          \
     X(IG_EMULTIADDR, -10001, "malformed multiaddr")                          \
     X(IG_EMULTISTREAM, -10002, "multistream-select protocol error")          \
