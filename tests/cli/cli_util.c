@@ -322,3 +322,20 @@ int cli_count(const char *text, const char *needle)
         n++;
     return n;
 }
+
+/* The tick number inspect reports for a checkpoint file. */
+long cli_inspect_tick(const char *file)
+{
+    const char *args[] = { "inspect", file, NULL };
+    struct cli_result r;
+    const char *t;
+    long tick;
+
+    cli_run(&r, 20000, args);
+    ASSERT_EQ(r.code, 0);
+    t = strstr(r.out, "Tick Number:");
+    ASSERT_TRUE(t != NULL);
+    tick = strtol(t + strlen("Tick Number:"), NULL, 10);
+    cli_result_free(&r);
+    return tick;
+}

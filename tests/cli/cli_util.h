@@ -60,6 +60,10 @@ int cli_exists(const char *path);
  * <id>.lock files (agent run locks, not committed state) are left out. */
 char *cli_snapshot(const char *dir);
 
+/* The tick number `igord inspect` reports for a checkpoint file (the
+ * test fails when inspect does). */
+long cli_inspect_tick(const char *file);
+
 /* Number of lines of text containing needle. */
 int cli_count(const char *text, const char *needle);
 

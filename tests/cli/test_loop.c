@@ -50,23 +50,6 @@ static void run_until_tick(const char *dir, int n, struct cli_result *r)
     signal_at_tick(dir, n, SIGINT, r);
 }
 
-/* The tick number inspect reports for a checkpoint file. */
-static long inspect_tick(const char *file)
-{
-    const char *args[] = { "inspect", file, NULL };
-    struct cli_result r;
-    const char *t;
-    long tick;
-
-    cli_run(&r, T_SHORT, args);
-    ASSERT_EQ(r.code, 0);
-    t = strstr(r.out, "Tick Number:");
-    ASSERT_TRUE(t != NULL);
-    tick = strtol(t + strlen("Tick Number:"), NULL, 10);
-    cli_result_free(&r);
-    return tick;
-}
-
 TEST(run_ticks_then_sigint_commits)
 {
     char *dir = cli_tmpdir();
@@ -92,7 +75,7 @@ TEST(run_ticks_then_sigint_commits)
     ASSERT_TRUE(cli_exists(pathf(0, dir, "ok.checkpoint")));
     ASSERT_OK(stat(pathf(1, dir, "ok.identity"), &st));
     ASSERT_EQ(st.st_mode & 0777, 0600);
-    ASSERT_TRUE(inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 3);
+    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 3);
     ASSERT_TRUE(cli_exists(pathf(2, dir, "history/ok")));
     cli_result_free(&r);
     cli_rmrf(dir);
@@ -110,7 +93,7 @@ TEST(run_again_resumes_from_the_tick)
     run_until_tick(dir, 2, &r);
     ASSERT_EQ(r.code, 0);
     cli_result_free(&r);
-    first = inspect_tick(pathf(0, dir, "ok.checkpoint"));
+    first = cli_inspect_tick(pathf(0, dir, "ok.checkpoint"));
     ASSERT_TRUE(first >= 2);
 
     run_until_tick(dir, (int)first + 2, &r);
@@ -124,7 +107,7 @@ TEST(run_again_resumes_from_the_tick)
     snprintf(needle, sizeof(needle), "tick %ld:", first);
     ASSERT_EQ(cli_count(r.err, needle), 0);
     ASSERT_STR_CONTAINS(r.err, "probe: resumed");
-    ASSERT_TRUE(inspect_tick(pathf(0, dir, "ok.checkpoint")) >= first + 2);
+    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= first + 2);
     cli_result_free(&r);
 
     hist[1] = pathf(1, dir, "history/ok");
@@ -245,7 +228,7 @@ TEST(max_ticks_stops_with_final_checkpoint)
     cli_run(&r, T_SHORT, args);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.out, "Agent:    counted");
-    ASSERT_EQ(inspect_tick(pathf(0, dir, "counted.checkpoint")), 4);
+    ASSERT_EQ(cli_inspect_tick(pathf(0, dir, "counted.checkpoint")), 4);
     ASSERT_TRUE(cli_exists(pathf(1, dir, "history/counted/0000000004.ckpt")));
     cli_result_free(&r);
     cli_rmrf(dir);
@@ -262,7 +245,7 @@ TEST(sigterm_commits_like_sigint)
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "Terminated received, stopping");
     ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
-    ASSERT_TRUE(inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
+    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
@@ -286,7 +269,7 @@ TEST(more_work_ticks_at_the_fast_interval)
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "tick 5:");
     ASSERT_STR_CONTAINS(r.err, "more work");
-    ASSERT_EQ(inspect_tick(pathf(0, dir, "more.checkpoint")), 5);
+    ASSERT_EQ(cli_inspect_tick(pathf(0, dir, "more.checkpoint")), 5);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);

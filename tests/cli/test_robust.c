@@ -97,23 +97,6 @@ TEST(second_process_on_the_same_agent_is_refused)
     free(dir);
 }
 
-/* The tick number inspect reports for a checkpoint file. */
-static long inspect_tick(const char *file)
-{
-    const char *args[] = { "inspect", file, NULL };
-    struct cli_result r;
-    const char *t;
-    long tick;
-
-    cli_run(&r, T_RUN, args);
-    ASSERT_EQ(r.code, 0);
-    t = strstr(r.out, "Tick Number:");
-    ASSERT_TRUE(t != NULL);
-    tick = strtol(t + strlen("Tick Number:"), NULL, 10);
-    cli_result_free(&r);
-    return tick;
-}
-
 TEST(sighup_stops_with_a_final_checkpoint)
 {
     char *dir = cli_tmpdir();
@@ -128,7 +111,7 @@ TEST(sighup_stops_with_a_final_checkpoint)
     ASSERT_EQ(r.signo, 0);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
-    ASSERT_TRUE(inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
+    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
@@ -163,7 +146,7 @@ TEST(closed_output_pipe_does_not_kill_the_run)
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(!WIFSIGNALED(status));
     ASSERT_EQ(WEXITSTATUS(status), 0);
-    ASSERT_EQ(inspect_tick(pathf(0, dir, "ok.checkpoint")), 6);
+    ASSERT_EQ(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")), 6);
     cli_rmrf(dir);
     free(dir);
 }
