@@ -56,7 +56,7 @@ run_fuzzer() { # binary; prints ok/FAIL and returns its status
     local args=("build-fuzz/corpus-$name")
     [ -d "$corpus" ] && args+=("$corpus")
     if "$f" -max_total_time="$fuzz_secs" -rss_limit_mb=2048 \
-        -timeout=10 "${args[@]}" >"build-fuzz/$name.log" 2>&1; then
+        -timeout=10 -artifact_prefix=build-fuzz/ "${args[@]}" >"build-fuzz/$name.log" 2>&1; then
         echo "ok   $name"
     else
         echo "FAIL $name"

@@ -27,10 +27,14 @@ static inline size_t ig_buf_len(const struct ig_buf *b)
     return b->tail - b->head;
 }
 
-/* The first unread byte; valid until the next call that changes b. */
+/* The first unread byte; valid until the next call that changes b. An
+ * empty queue that never held data still gives a valid pointer, so callers
+ * may pass it to memcpy with a length of 0. */
 static inline uint8_t *ig_buf_data(const struct ig_buf *b)
 {
-    return b->data + b->head;
+    static uint8_t none;
+
+    return b->data ? b->data + b->head : &none;
 }
 
 /*
