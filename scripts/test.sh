@@ -31,19 +31,19 @@ run_ctest() { # build-dir
     total_fail=$((total_fail + failed))
 }
 
-echo "== build (RelWithDebInfo)"
+echo "== build (RelWithDebInfo) [${SECONDS}s]"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
 run_ctest build
 
-echo "== build (ASan + UBSan)"
+echo "== build (ASan + UBSan) [${SECONDS}s]"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIGORD_SANITIZE=ON \
     >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_ctest build-asan
 
-echo "== fuzz (${fuzz_secs} s per target)"
+echo "== fuzz (${fuzz_secs} s per target) [${SECONDS}s]"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DIGORD_FUZZ=ON \
     -DIGORD_AGENTS=OFF -DIGORD_WERROR=OFF -DCMAKE_C_COMPILER=clang-14 \
     >/dev/null
@@ -82,5 +82,6 @@ for ((i = 0; i < ${#fuzzers[@]}; i += 2)); do
     done
 done
 echo
+echo "== done in ${SECONDS}s"
 echo "tests: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
