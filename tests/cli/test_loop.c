@@ -71,7 +71,10 @@ TEST(run_ticks_then_sigint_commits)
     ASSERT_TRUE(strstr(r.err, "\n2026-01-01T00:00:00.000Z") == NULL);
     ASSERT_STR_CONTAINS(r.err, "[stdout] probe stdout 1");
     ASSERT_STR_CONTAINS(r.err, "observations 2");
-    ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
+    /* A periodic checkpoint may land just before the signal; then the
+     * final one has nothing new to commit, and says so. */
+    ASSERT_TRUE(strstr(r.err, "final checkpoint committed") ||
+                strstr(r.err, "final checkpoint: tick 3 already committed"));
     ASSERT_TRUE(cli_exists(pathf(0, dir, "ok.checkpoint")));
     ASSERT_OK(stat(pathf(1, dir, "ok.identity"), &st));
     ASSERT_EQ(st.st_mode & 0777, 0600);
