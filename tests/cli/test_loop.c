@@ -74,7 +74,8 @@ TEST(run_ticks_then_sigint_commits)
     /* A periodic checkpoint may land just before the signal; then the
      * final one has nothing new to commit, and says so. */
     ASSERT_TRUE(strstr(r.err, "final checkpoint committed") ||
-                strstr(r.err, "final checkpoint: tick 3 already committed"));
+                (strstr(r.err, "final checkpoint: tick ") &&
+                 strstr(r.err, " already committed")));
     ASSERT_TRUE(cli_exists(pathf(0, dir, "ok.checkpoint")));
     ASSERT_OK(stat(pathf(1, dir, "ok.identity"), &st));
     ASSERT_EQ(st.st_mode & 0777, 0600);
