@@ -19,8 +19,8 @@
 #define READ_CHUNK (256u * 1024u)
 #define RX_MAX (READ_CHUNK + 2u * (IG_NOISE_MSG_MAX + 2u))
 /* Output waiting for the socket; above the soft mark yamux output waits. */
-#define TX_SOFT (1024u * 1024u)
-#define TX_MAX (TX_SOFT + 2u * 1024u * 1024u)
+#define TX_SOFT (256u * 1024u)
+#define TX_MAX (3u * 1024u * 1024u)
 
 static const char *const noise_protos[] = { IG_NOISE_PROTOCOL };
 static const char *const mux_protos[] = { IG_YAMUX_PROTOCOL };
@@ -394,7 +394,8 @@ static int noise_output(struct ig_conn *c)
 }
 
 /* Everything after "/noise": handshake messages, then transport frames
- * whose plaintext feeds multistream or yamux. */
+ * whose plaintext feeds multistream or yamux. Whole frames decrypt in rx
+ * itself, so rx is consumed only once their plaintext was delivered. */
 static int noise_input(struct ig_conn *c)
 {
     char err[IG_REASON_MAX] = "";
@@ -403,17 +404,16 @@ static int noise_input(struct ig_conn *c)
     int rc;
 
     for (;;) {
-        rc = ig_noise_input(c->noise,
-                            ig_buf_data(&c->rx),
-                            ig_buf_len(&c->rx),
-                            &used,
-                            err,
-                            sizeof(err));
+        rc = ig_noise_input_inplace(c->noise,
+                                    ig_buf_data(&c->rx),
+                                    ig_buf_len(&c->rx),
+                                    &used,
+                                    err,
+                                    sizeof(err));
         if (rc < 0) {
             ig__conn_fail(c, rc, "%s", err[0] ? err : ig_strerror(rc));
             return rc;
         }
-        ig_buf_consume(&c->rx, used);
         if ((rc = noise_output(c)) < 0)
             return rc;
         if (c->state == C_NOISE && ig_noise_done(c->noise) &&
@@ -425,9 +425,10 @@ static int noise_input(struct ig_conn *c)
         if (len) {
             rc = secure_input(c, pt, len);
             ig_noise_plaintext_consume(c->noise, len);
-            if (rc < 0 || c->state == C_CLOSING)
-                return rc;
         }
+        ig_buf_consume(&c->rx, used);
+        if (rc < 0 || c->state == C_CLOSING)
+            return rc;
         if (!used && !len)
             return 0;
     }

@@ -41,8 +41,11 @@ struct ig_noise {
     int muxer; /* index into mine, -1 for none */
     uint8_t out[HS_OUT_MAX];
     size_t outlen;
-    size_t pt_off, pt_len; /* undelivered plaintext inside frame */
-    size_t flen;           /* bytes of the frame being assembled */
+    /* Undelivered plaintext at pt_base + pt_off: inside frame, or inside
+     * the caller's buffer after ig_noise_input_inplace. */
+    const uint8_t *pt_base;
+    size_t pt_off, pt_len;
+    size_t flen; /* bytes of the frame being assembled */
     uint8_t frame[2 + IG_NOISE_MSG_MAX];
 };
 
@@ -565,21 +568,27 @@ static int gather(struct ig_noise *nz, const uint8_t **p, const uint8_t *end)
     return nz->flen == 2 + body;
 }
 
-static int on_transport(struct ig_noise *nz, char *err, size_t errlen)
+/* Authenticate and decrypt the transport frame at base (length prefix,
+ * then body bytes) where it lies; its plaintext becomes the pending one. */
+static int open_frame(struct ig_noise *nz,
+                      uint8_t *base,
+                      size_t body,
+                      char *err,
+                      size_t errlen)
 {
-    size_t len = nz->flen - 2;
-    int rc = decrypt(&nz->rx, NULL, 0, nz->frame + 2, len, nz->frame + 2);
+    int rc = decrypt(&nz->rx, NULL, 0, base + 2, body, base + 2);
 
     if (rc == IG_EDECRYPT)
         ig_err_set(err,
                    errlen,
                    "noise: frame of %zu bytes failed to "
                    "decrypt",
-                   len);
+                   body);
     if (rc)
         return rc;
+    nz->pt_base = base;
     nz->pt_off = 2;
-    nz->pt_len = len - IG_NOISE_TAG;
+    nz->pt_len = body - IG_NOISE_TAG;
     return 0;
 }
 
@@ -599,7 +608,7 @@ int ig_noise_input(struct ig_noise *nz,
         if (gather(nz, &p, end) == 0)
             break;
         if (nz->done)
-            rc = on_transport(nz, err, errlen);
+            rc = open_frame(nz, nz->frame, nz->flen - 2, err, errlen);
         else
             rc = on_handshake(nz, nz->frame + 2, nz->flen - 2, err, errlen);
         nz->flen = 0;
@@ -608,6 +617,36 @@ int ig_noise_input(struct ig_noise *nz,
         nz->error = rc;
     *used = (size_t)(p - in);
     return rc;
+}
+
+int ig_noise_input_inplace(struct ig_noise *nz,
+                           uint8_t *in,
+                           size_t len,
+                           size_t *used,
+                           char *err,
+                           size_t errlen)
+{
+    size_t body;
+    int rc;
+
+    /* The handshake, an error, or state left by ig_noise_input take the
+     * copying path. */
+    if (nz->error || !nz->done || nz->flen || nz->pt_len)
+        return ig_noise_input(nz, in, len, used, err, errlen);
+    if (err && errlen)
+        err[0] = '\0';
+    *used = 0;
+    /* A frame cut short stays with the caller until it is whole. */
+    if (len < 2 || len - 2 < ((size_t)in[0] << 8 | in[1]))
+        return 0;
+    body = (size_t)in[0] << 8 | in[1];
+    rc = open_frame(nz, in, body, err, errlen);
+    if (rc) {
+        nz->error = rc;
+        return rc;
+    }
+    *used = 2 + body;
+    return 0;
 }
 
 size_t ig_noise_partial(const struct ig_noise *nz)
@@ -637,7 +676,7 @@ int ig_noise_done(const struct ig_noise *nz)
 const uint8_t *ig_noise_plaintext(const struct ig_noise *nz, size_t *len)
 {
     *len = nz->pt_len;
-    return nz->frame + nz->pt_off;
+    return nz->pt_base + nz->pt_off;
 }
 
 void ig_noise_plaintext_consume(struct ig_noise *nz, size_t n)
@@ -742,6 +781,7 @@ int ig_noise_new(const struct ig_noise_config *cfg, struct ig_noise **out)
     if (!nz)
         return -ENOMEM;
     nz->muxer = -1;
+    nz->pt_base = nz->frame;
     rc = copy_config(nz, cfg);
     if (rc)
         goto out;

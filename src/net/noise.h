@@ -64,6 +64,23 @@ int ig_noise_input(struct ig_noise *nz,
                    size_t errlen);
 
 /*
+ * ig_noise_input for a caller that owns a writable input buffer: once
+ * the handshake is done and no frame or plaintext is pending, a whole
+ * transport frame at the start of in is decrypted where it lies, and
+ * the plaintext pointer then points into in. The caller keeps those
+ * bytes unchanged until it consumed the plaintext. A transport frame
+ * cut short is not taken (*used 0): the caller presents it again with
+ * more bytes. During the handshake, and after an error, it behaves as
+ * ig_noise_input.
+ */
+int ig_noise_input_inplace(struct ig_noise *nz,
+                           uint8_t *in,
+                           size_t len,
+                           size_t *used,
+                           char *err,
+                           size_t errlen);
+
+/*
  * Bytes of an incomplete frame held inside nz (0 between frames). A
  * caller can time how long this stays non-zero to drop a peer that
  * stalls in the middle of a frame.
@@ -81,7 +98,8 @@ void ig_noise_output_consume(struct ig_noise *nz, size_t n);
 /* 1 once the handshake is complete (transport keys are ready). */
 int ig_noise_done(const struct ig_noise *nz);
 
-/* Decrypted bytes waiting for the caller (pointer into nz). */
+/* Decrypted bytes waiting for the caller (pointer into nz, or into the
+ * buffer given to ig_noise_input_inplace). */
 const uint8_t *ig_noise_plaintext(const struct ig_noise *nz, size_t *len);
 
 /* Mark n plaintext bytes as read. */

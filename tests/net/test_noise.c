@@ -342,6 +342,54 @@ TEST(noise_backpressure_and_state)
     finish(&i, &r);
 }
 
+/* Whole frames decrypt inside the caller's buffer; a cut frame, pending
+ * plaintext or a forged tag take or keep the checked path. */
+TEST(noise_inplace_input)
+{
+    struct side i, r;
+    uint8_t wire[128];
+    size_t used, plen;
+    const uint8_t *pt;
+    int n1, n2;
+
+    pair(&i, &r, 4096);
+    n1 = ig_noise_seal(i.nz, (const uint8_t *)"one", 3, wire, 128);
+    n2 = ig_noise_seal(i.nz, (const uint8_t *)"two", 3, wire + n1, 64);
+    ASSERT_OK(
+      ig_noise_input_inplace(r.nz, wire, (size_t)(n1 + n2), &used, NULL, 0));
+    ASSERT_EQ(used, (size_t)n1);
+    pt = ig_noise_plaintext(r.nz, &plen);
+    ASSERT_EQ(plen, 3);
+    ASSERT_TRUE(pt == wire + 2); /* no copy: the plaintext lies in wire */
+    ASSERT_MEM_EQ(pt, "one", 3);
+    /* Plaintext pending: nothing more is taken. */
+    ASSERT_OK(
+      ig_noise_input_inplace(r.nz, wire + n1, (size_t)n2, &used, NULL, 0));
+    ASSERT_EQ(used, 0);
+    ig_noise_plaintext_consume(r.nz, 3);
+    /* A frame cut short stays with the caller, then decrypts in place. */
+    ASSERT_OK(ig_noise_input_inplace(r.nz, wire + n1, 4, &used, NULL, 0));
+    ASSERT_EQ(used, 0);
+    ASSERT_EQ(ig_noise_partial(r.nz), 0);
+    ASSERT_OK(ig_noise_input_inplace(r.nz, wire + n1, 1, &used, NULL, 0));
+    ASSERT_EQ(used, 0);
+    ASSERT_OK(
+      ig_noise_input_inplace(r.nz, wire + n1, (size_t)n2, &used, NULL, 0));
+    ASSERT_EQ(used, (size_t)n2);
+    ASSERT_TRUE(ig_noise_plaintext(r.nz, &plen) == wire + n1 + 2);
+    ASSERT_MEM_EQ(wire + n1 + 2, "two", 3);
+    ig_noise_plaintext_consume(r.nz, 3);
+    /* A forged tag fails and the failure sticks. */
+    n1 = ig_noise_seal(i.nz, (const uint8_t *)"abc", 3, wire, 128);
+    wire[n1 - 1] ^= 1;
+    ASSERT_EQ(ig_noise_input_inplace(r.nz, wire, (size_t)n1, &used, NULL, 0),
+              IG_EDECRYPT);
+    n1 = ig_noise_seal(i.nz, (const uint8_t *)"abc", 3, wire, 128);
+    ASSERT_EQ(ig_noise_input_inplace(r.nz, wire, (size_t)n1, &used, NULL, 0),
+              IG_EDECRYPT);
+    finish(&i, &r);
+}
+
 TEST(noise_bad_config)
 {
     const char *longmux[] = {
