@@ -4,7 +4,6 @@
 #include "wasm/compile.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,8 +61,11 @@ struct cmp {
 
 struct cc {
     const struct ig_wasm_module *m;
-    uint32_t *code;
+    uint32_t *code; /* scratch for the current function, reused */
     size_t len, cap;
+    size_t lim;      /* words emittable without a check: cap and the limits */
+    uint32_t *words; /* every finished function's code and offset map */
+    size_t nwords, wcap;
     size_t total; /* words of the functions compiled before this one */
     uint32_t *offmap;
     size_t noff, offcap;
@@ -150,32 +152,51 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/* Append n words. Any emission ends the peephole window; an allocation
- * failure sticks in c->rc and later emissions do nothing. */
-static void emitv(struct cc *c, int n, ...)
+/* The most words the current function may reach before emission has to
+ * check again: the buffer's capacity, capped by both code limits. */
+static void set_lim(struct cc *c)
 {
-    va_list ap;
-    int i;
+    size_t lim = c->cap < MAX_FUNC_WORDS ? c->cap : MAX_FUNC_WORDS;
 
+    if (c->total > MAX_MODULE_WORDS)
+        lim = 0;
+    else if (lim > MAX_MODULE_WORDS - c->total)
+        lim = MAX_MODULE_WORDS - c->total;
+    c->lim = lim;
+}
+
+/* The slow path of emission: room for n more words, or c->rc set. */
+static int reserve(struct cc *c, size_t n)
+{
+    if (c->len + n > MAX_FUNC_WORDS ||
+        c->total + c->len + n > MAX_MODULE_WORDS) {
+        c->rc = IG_EWASM_LIMIT;
+        return c->rc;
+    }
+    if (grow((void **)&c->code, &c->cap, c->len + n, 4)) {
+        c->rc = -ENOMEM;
+        return c->rc;
+    }
+    set_lim(c);
+    return 0;
+}
+
+/* Append n words. Any emission ends the peephole window; an allocation
+ * failure sticks in c->rc and later emissions do nothing. The buffer is
+ * reused across functions, so the common case is one compare. */
+static inline void emit_words(struct cc *c, size_t n, const uint32_t *w)
+{
     c->last_dst = NONE;
     c->cmp_start = NONE;
     c->copy_start = NONE;
-    if (c->rc)
+    if (c->rc || (c->len + n > c->lim && reserve(c, n)))
         return;
-    if (c->len + (size_t)n > MAX_FUNC_WORDS ||
-        c->total + c->len + (size_t)n > MAX_MODULE_WORDS) {
-        c->rc = IG_EWASM_LIMIT;
-        return;
-    }
-    if (grow((void **)&c->code, &c->cap, c->len + (size_t)n, 4)) {
-        c->rc = -ENOMEM;
-        return;
-    }
-    va_start(ap, n);
-    for (i = 0; i < n; i++)
-        c->code[c->len++] = va_arg(ap, unsigned);
-    va_end(ap);
+    for (size_t i = 0; i < n; i++)
+        c->code[c->len + i] = w[i];
+    c->len += n;
 }
+
+#define emitv(c, n, ...) emit_words((c), (n), (const uint32_t[]){ __VA_ARGS__ })
 
 /* fp[d] = fp[a]. Two copies in a row share one dispatch: shuffles of
  * locals between loop iterations are common. */
@@ -209,7 +230,8 @@ static void note_offset(struct cc *c, uint32_t off)
         c->offmap[2 * (c->noff - 1) + 1] = off;
         return;
     }
-    if (grow((void **)&c->offmap, &c->offcap, 2 * (c->noff + 1), 4)) {
+    if (2 * (c->noff + 1) > c->offcap &&
+        grow((void **)&c->offmap, &c->offcap, 2 * (c->noff + 1), 4)) {
         c->rc = -ENOMEM;
         return;
     }
@@ -261,11 +283,13 @@ static struct vent *push(struct cc *c)
 {
     size_t cap = c->vcap;
 
-    if (grow((void **)&c->vs, &cap, (size_t)c->vh + 1, sizeof *c->vs)) {
-        c->rc = -ENOMEM;
-        return NULL;
+    if (c->vh >= c->vcap) {
+        if (grow((void **)&c->vs, &cap, (size_t)c->vh + 1, sizeof *c->vs)) {
+            c->rc = -ENOMEM;
+            return NULL;
+        }
+        c->vcap = (uint32_t)cap;
     }
-    c->vcap = (uint32_t)cap;
     c->vh++;
     if (c->vh > c->maxh)
         c->maxh = c->vh;
@@ -1121,10 +1145,9 @@ static int setup_func(struct cc *c,
         return -ENOMEM;
     c->lcap = (uint32_t)cap;
     memset(c->lrefs, 0, ((size_t)c->nlocals + 1) * 4);
-    c->code = NULL;
-    c->len = c->cap = 0;
-    c->offmap = NULL;
-    c->noff = c->offcap = 0;
+    c->len = 0;
+    c->noff = 0;
+    set_lim(c);
     c->vh = c->ch = c->maxh = c->pending = c->clean = 0;
     c->dead = 0;
     c->last_dst = c->cmp_start = c->copy_start = NONE;
@@ -1164,38 +1187,69 @@ static int run_body(struct cc *c, const struct ig_wasm_funcdef *fd)
     return c->rc;
 }
 
+/* Move the finished function from the scratch buffers to the end of the
+ * module's block; its pointers are set once the block stops moving. */
+static int keep_func(struct cc *c)
+{
+    size_t n = c->len + 2 * c->noff;
+
+    if (grow((void **)&c->words, &c->wcap, c->nwords + n, 4))
+        return -ENOMEM;
+    ig_wasm__interp_thread(c->code, c->len);
+    if (c->len)
+        memcpy(c->words + c->nwords, c->code, c->len * 4);
+    if (c->noff)
+        memcpy(c->words + c->nwords + c->len, c->offmap, c->noff * 8);
+    c->nwords += n;
+    return 0;
+}
+
 static int compile_func(struct cc *c, uint32_t i, char *err, size_t errlen)
 {
     struct ig_wasm_funcdef *fd = &c->m->funcs[i];
     uint32_t fidx = c->m->nfunc_imports + i;
     const struct ig_wasm_functype *ft = &c->m->types[fd->type_idx];
-    struct ig_wasm_code *code = NULL;
+    struct ig_wasm_code *code = &((struct ig_wasm_code *)c->m->code_descs)[i];
     int rc = setup_func(c, fd, ft);
 
     if (!rc)
         rc = run_body(c, fd);
-    if (!rc && !(code = calloc(1, sizeof *code)))
-        rc = -ENOMEM;
+    if (!rc)
+        rc = keep_func(c);
     if (rc) {
         ig_err_set(
           err, errlen, "cannot compile function %u: %s", fidx, ig_strerror(rc));
-        free(c->code);
-        free(c->offmap);
         return rc;
     }
-    ig_wasm__interp_thread(c->code, c->len);
-    code->code = c->code;
     code->len = c->len;
     code->func_index = fidx;
     code->nparams = ft->nparams;
     code->nresults = ft->nresults;
     code->nlocals = c->nlocals;
     code->frame_slots = c->nlocals + c->maxh + 1;
-    code->offmap = c->offmap;
     code->noffmap = c->noff;
     fd->compiled = code;
     c->total += c->len;
     return 0;
+}
+
+/* Hand the block to the module and point every function into it, in the
+ * order keep_func laid them out. The block is not trimmed: it grew by
+ * doubling, so at most half of it is slack, and a shrinking realloc
+ * would be one more allocation that can fail. */
+static void place_funcs(struct ig_wasm_module *m, struct cc *c)
+{
+    struct ig_wasm_code *codes = m->code_descs;
+    size_t at = 0;
+    uint32_t i;
+
+    m->code_words = c->words;
+    c->words = NULL;
+    for (i = 0; i < m->nfuncs; i++) {
+        codes[i].code = (uint32_t *)m->code_words + at;
+        codes[i].offmap = codes[i].code + codes[i].len;
+        at += codes[i].len + 2 * codes[i].noffmap;
+    }
 }
 
 int ig_wasm__compile_module(struct ig_wasm_module *m, char *err, size_t errlen)
@@ -1206,8 +1260,17 @@ int ig_wasm__compile_module(struct ig_wasm_module *m, char *err, size_t errlen)
 
     memset(&c, 0, sizeof c);
     c.m = m;
+    m->code_descs =
+      calloc(m->nfuncs ? m->nfuncs : 1, sizeof(struct ig_wasm_code));
+    if (!m->code_descs)
+        rc = -ENOMEM;
     for (i = 0; i < m->nfuncs && !rc; i++)
         rc = compile_func(&c, i, err, errlen);
+    if (!rc)
+        place_funcs(m, &c);
+    free(c.words);
+    free(c.code);
+    free(c.offmap);
     free(c.vs);
     free(c.cs);
     free(c.lrefs);
@@ -1220,15 +1283,12 @@ void ig_wasm__free_compiled(struct ig_wasm_module *m)
 {
     uint32_t i;
 
-    for (i = 0; m->funcs && i < m->nfuncs; i++) {
-        struct ig_wasm_code *code = m->funcs[i].compiled;
-        if (code) {
-            free(code->code);
-            free(code->offmap);
-            free(code);
-        }
+    for (i = 0; m->funcs && i < m->nfuncs; i++)
         m->funcs[i].compiled = NULL;
-    }
+    free(m->code_words);
+    free(m->code_descs);
+    m->code_words = NULL;
+    m->code_descs = NULL;
 }
 
 uint32_t ig_wasm__code_offset(const struct ig_wasm_code *c, size_t pc)

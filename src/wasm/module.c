@@ -11,22 +11,28 @@
 #include "wasm/validate.h"
 #include "wasm/wasm.h"
 
-int ig_wasm_module_load(const uint8_t *bytes,
-                        size_t len,
-                        ig_wasm_module_t **out,
-                        char *err,
-                        size_t errlen)
+static void discard(struct ig_wasm_module *m)
 {
-    struct ig_wasm_diag d = { .err = err, .errlen = errlen };
+    if (m) {
+        ig_wasm__module_clear(m);
+        free(m->bytes);
+        free(m);
+    }
+}
+
+/* Copy, decode and validate: everything of a load but the compiler. */
+static int load_valid(const uint8_t *bytes,
+                      size_t len,
+                      struct ig_wasm_module **out,
+                      struct ig_wasm_diag *d)
+{
     struct ig_wasm_module *m = NULL;
     int rc = -ENOMEM;
 
     *out = NULL;
-    if (err && errlen)
-        err[0] = '\0';
     if (len > UINT32_MAX)
         return ig_wasm__diag_fail(
-          &d, IG_EWASM_LIMIT, 0, "module larger than 4 GiB");
+          d, IG_EWASM_LIMIT, 0, "module larger than 4 GiB");
     m = calloc(1, sizeof *m);
     if (!m)
         goto out;
@@ -36,26 +42,64 @@ int ig_wasm_module_load(const uint8_t *bytes,
     if (len)
         memcpy(m->bytes, bytes, len);
     m->len = len;
-    rc = ig_wasm__decode(m, &d);
+    rc = ig_wasm__decode(m, d);
     if (rc == 0)
-        rc = ig_wasm__validate(m, &d);
-    if (rc == 0 && d.invalid)
+        rc = ig_wasm__validate(m, d);
+    if (rc == 0 && d->invalid)
         rc = IG_EWASM_INVALID;
-    if (rc == 0)
-        rc = ig_wasm__compile_module(m, err, errlen);
     if (rc == 0) {
         *out = m;
         m = NULL;
     }
 out:
+    discard(m);
+    return rc;
+}
+
+/* A load, or with compile clear a check that keeps nothing (out NULL). */
+static int load(const uint8_t *bytes,
+                size_t len,
+                struct ig_wasm_module **out,
+                int compile,
+                char *err,
+                size_t errlen)
+{
+    struct ig_wasm_diag d = { .err = err, .errlen = errlen };
+    struct ig_wasm_module *m = NULL;
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    rc = load_valid(bytes, len, &m, &d);
+    if (rc == 0 && compile)
+        rc = ig_wasm__compile_module(m, err, errlen);
+    if (rc == 0 && out) {
+        *out = m;
+        m = NULL;
+    }
     if (rc == -ENOMEM && err && errlen && !err[0])
         ig_err_set(err, errlen, "out of memory while loading the module");
-    if (m) {
-        ig_wasm__module_clear(m);
-        free(m->bytes);
-        free(m);
-    }
+    discard(m);
     return rc;
+}
+
+int ig_wasm_module_load(const uint8_t *bytes,
+                        size_t len,
+                        ig_wasm_module_t **out,
+                        char *err,
+                        size_t errlen)
+{
+    return load(bytes, len, out, 1, err, errlen);
+}
+
+int ig_wasm__module_check(const uint8_t *bytes,
+                          size_t len,
+                          char *err,
+                          size_t errlen)
+{
+    return load(bytes, len, NULL, 0, err, errlen);
 }
 
 void ig_wasm_module_free(ig_wasm_module_t *m)

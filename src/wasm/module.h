@@ -54,24 +54,24 @@ struct ig_wasm_import {
     uint32_t module_len;
     char *name;
     uint32_t name_len;
-    uint8_t kind; /* enum ig_wasm_extern_kind */
-    uint32_t type_idx;                 /* FUNC */
-    struct ig_wasm_tabletype table;    /* TABLE */
-    struct ig_wasm_limits mem;         /* MEMORY */
-    struct ig_wasm_globaltype global;  /* GLOBAL */
+    uint8_t kind;                     /* enum ig_wasm_extern_kind */
+    uint32_t type_idx;                /* FUNC */
+    struct ig_wasm_tabletype table;   /* TABLE */
+    struct ig_wasm_limits mem;        /* MEMORY */
+    struct ig_wasm_globaltype global; /* GLOBAL */
     uint32_t at; /* offset of the entry in the binary, for messages */
 };
 
 struct ig_wasm_funcdef {
     uint32_t type_idx;
-    uint32_t nlocals;      /* declared locals, not counting params */
-    uint8_t *local_types;  /* nlocals entries, expanded */
-    const uint8_t *code;   /* first instruction, into module->bytes */
-    uint32_t code_len;     /* up to and including the final end */
-    uint32_t code_offset;  /* of code within the binary, for messages */
-    uint32_t max_stack;    /* most operands on the stack at once, as
-                            * found by the validator */
-    void *compiled;        /* owned by the compiler (compile.h) */
+    uint32_t nlocals;     /* declared locals, not counting params */
+    uint8_t *local_types; /* nlocals entries, expanded */
+    const uint8_t *code;  /* first instruction, into module->bytes */
+    uint32_t code_len;    /* up to and including the final end */
+    uint32_t code_offset; /* of code within the binary, for messages */
+    uint32_t max_stack;   /* most operands on the stack at once, as
+                           * found by the validator */
+    void *compiled;       /* owned by the compiler (compile.h) */
 };
 
 struct ig_wasm_globaldef {
@@ -87,9 +87,9 @@ enum ig_wasm_segmode {
 };
 
 struct ig_wasm_elem {
-    uint8_t mode;     /* enum ig_wasm_segmode */
-    uint8_t elemtype; /* reference type */
-    uint32_t table;   /* active only */
+    uint8_t mode;                    /* enum ig_wasm_segmode */
+    uint8_t elemtype;                /* reference type */
+    uint32_t table;                  /* active only */
     struct ig_wasm_constexpr offset; /* active only */
     uint32_t count;
     struct ig_wasm_constexpr *items; /* ref.func, ref.null or global.get */
@@ -126,8 +126,8 @@ struct ig_wasm_module {
     uint32_t nfunc_imports, ntable_imports, nmem_imports, nglobal_imports;
 
     /* Index spaces: imports of a kind come first, then definitions. */
-    uint32_t nfuncs_total;     /* imported + defined */
-    uint32_t *func_types;      /* type index of every function */
+    uint32_t nfuncs_total;         /* imported + defined */
+    uint32_t *func_types;          /* type index of every function */
     struct ig_wasm_funcdef *funcs; /* defined only */
     uint32_t nfuncs;
 
@@ -167,12 +167,24 @@ struct ig_wasm_module {
      * export names, and the expanded local types of all functions. */
     char *strbuf;
     uint8_t *localbuf;
+
+    /* Owned by the compiler: every function's code and offset map in one
+     * block, and the code descriptors that funcdef.compiled point at. */
+    void *code_words;
+    void *code_descs;
 };
 
 /* Compiler hooks, implemented by compile.c: turn every validated body
  * into internal code (kept in funcdef.compiled) and free it again. */
-int ig_wasm__compile_module(struct ig_wasm_module *m, char *err,
-                            size_t errlen);
+int ig_wasm__compile_module(struct ig_wasm_module *m, char *err, size_t errlen);
 void ig_wasm__free_compiled(struct ig_wasm_module *m);
+
+/* Decode and validate a module as ig_wasm_module_load() does, without
+ * compiling it, and keep nothing: for measuring the two stages apart.
+ * Same errors as ig_wasm_module_load(). Implemented by module.c. */
+int ig_wasm__module_check(const uint8_t *bytes,
+                          size_t len,
+                          char *err,
+                          size_t errlen);
 
 #endif

@@ -49,6 +49,37 @@ static int check_last_byte(struct ig_wasm_reader *r,
                               : 0;
 }
 
+/* The common case of read_leb: all the bytes are there and the value
+ * ends before the last byte a bits-wide number may use, so no byte needs
+ * the end or the last-byte check. Returns 0 when the case does not hold,
+ * leaving the reader untouched. */
+static int read_leb_short(struct ig_wasm_reader *r,
+                          unsigned maxbytes,
+                          int is_signed,
+                          uint64_t *out)
+{
+    const uint8_t *p = r->p;
+    unsigned shift = 0, i;
+    uint64_t v = 0;
+
+    if ((size_t)(r->end - p) < maxbytes)
+        return 0;
+    for (i = 0; i + 1 < maxbytes; i++) {
+        uint8_t b = p[i];
+
+        v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) {
+            if (is_signed && (b & 0x40))
+                v |= ~(uint64_t)0 << shift;
+            *out = v;
+            r->p = p + i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int read_leb(struct ig_wasm_reader *r,
                     unsigned bits,
                     int is_signed,
@@ -60,6 +91,8 @@ static int read_leb(struct ig_wasm_reader *r,
     uint8_t b = 0;
     int rc;
 
+    if (read_leb_short(r, maxbytes, is_signed, out))
+        return 0;
     for (i = 0; i < maxbytes; i++) {
         if (r->p >= r->end) {
             r->p = begin;
