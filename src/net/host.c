@@ -28,6 +28,7 @@ void ig_host_cfg_default(struct ig_host_cfg *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->agent_version = "igord/0.1.0";
     cfg->max_conns = 256;
+    cfg->max_handshakes = 128;
     cfg->max_streams = 256;
     cfg->window = IG_YAMUX_INITIAL_WINDOW;
     cfg->handshake_ms = 10000;
@@ -240,9 +241,58 @@ int ig_host_listen_addr(const struct ig_host *h,
     return 0;
 }
 
+/*
+ * Room for one more inbound connection. Silent connections cost a peer
+ * nothing, so when the slots (or the share of them for handshakes) are
+ * full, the oldest inbound connection still in handshake makes room;
+ * connections through their handshake and our own dials are never
+ * evicted. Returns 0, or IG_ELIMIT when only those hold the slots.
+ */
+static int make_room(struct ig_host *h)
+{
+    struct ig_conn *victim = NULL;
+    uint32_t live = 0, shaking = 0;
+
+    for (struct ig_conn *c = h->conns; c; c = c->next) {
+        if (c->state == C_CLOSING)
+            continue; /* its slot frees at the end of this pass */
+        live++;
+        if (c->dialer || c->state == C_MUX)
+            continue;
+        shaking++;
+        if (!victim || c->deadline < victim->deadline)
+            victim = c;
+    }
+    if (live < h->cfg.max_conns && shaking < h->cfg.max_handshakes)
+        return 0;
+    if (!victim)
+        return IG_ELIMIT;
+    ig__conn_fail(victim,
+                  IG_EEVICTED,
+                  "evicted: connection slots full of unauthenticated "
+                  "connections");
+    return 0;
+}
+
+static void refuse(struct ig_host *h, int fd)
+{
+    close(fd);
+    if (h->on_event)
+        h->on_event(h->ud,
+                    NULL,
+                    IG_CONN_REFUSED,
+                    IG_ELIMIT,
+                    "refused: every connection slot holds a peer past its "
+                    "handshake or a dial of ours");
+}
+
+/* Evicted connections free their slots only when the loop services them,
+ * so one pass accepts a bounded batch and the rest wait for the next. */
+#define ACCEPT_BATCH 64
+
 static void accept_all(struct ig_host *h, struct ig_listener *l)
 {
-    for (;;) {
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
         struct sockaddr_storage ss;
         socklen_t len = sizeof(ss);
         struct ig_multiaddr remote;
@@ -252,8 +302,11 @@ static void accept_all(struct ig_host *h, struct ig_listener *l)
 
         if (fd < 0)
             return; /* EAGAIN, or a transient error: try on next event */
-        if (h->nconns >= h->cfg.max_conns ||
-            ig_multiaddr_from_sockaddr((struct sockaddr *)&ss, &remote)) {
+        if (make_room(h) < 0) {
+            refuse(h, fd);
+            continue;
+        }
+        if (ig_multiaddr_from_sockaddr((struct sockaddr *)&ss, &remote)) {
             close(fd);
             continue;
         }

@@ -17,6 +17,7 @@ struct ig_host_cfg {
     const struct ig_nodekey *key; /* borrowed; must outlive the host */
     const char *agent_version;    /* identify agentVersion */
     uint32_t max_conns;           /* open connections, both directions */
+    uint32_t max_handshakes;      /* inbound ones not yet through handshake */
     uint32_t max_streams;         /* per connection */
     uint32_t window;              /* yamux receive window per stream */
     uint64_t handshake_ms;        /* dial/accept to muxer ready */
@@ -26,8 +27,9 @@ struct ig_host_cfg {
     int no_early_muxer;           /* offer no muxer inside Noise */
 };
 
-/* Defaults: 256 connections, 256 streams each, 10 s handshake, 5 min
- * idle, 30 s for the rest of a frame that has started. */
+/* Defaults: 256 connections (at most 128 of them inbound and still in
+ * handshake), 256 streams each, 10 s handshake, 5 min idle, 30 s for the
+ * rest of a frame that has started. */
 void ig_host_cfg_default(struct ig_host_cfg *cfg);
 
 /* Connection events, reported to the owner (who logs them). */
@@ -36,12 +38,16 @@ enum ig_conn_event {
     IG_CONN_IDENTIFIED = 2, /* identify from the peer arrived */
     IG_CONN_DOWN = 3,       /* closed; status and reason say why */
     IG_CONN_ID_SENT = 4,    /* the peer read our identify and closed */
+    IG_CONN_REFUSED = 5,    /* c is NULL: an inbound one closed at accept */
 };
 
 /*
  * Called for every connection event. reason is a one-line text (empty
  * for a clean close). For IG_CONN_DOWN the connection is freed right
- * after the call returns.
+ * after the call returns. A connection evicted to make room for a new
+ * one goes down with IG_EEVICTED; one refused because every slot holds a
+ * connection through its handshake is reported as IG_CONN_REFUSED with
+ * IG_ELIMIT and c NULL.
  */
 typedef void (*ig_conn_event_fn)(void *ud,
                                  struct ig_conn *c,

@@ -16,10 +16,18 @@
 #include "util/err.h"
 #include "util/log.h"
 
+/* At most one line a second for a kind of event a flood of peers can
+ * cause at will; the next line written says how many were held back. */
+struct log_limit {
+    uint64_t last; /* when the last line was written; 0: never */
+    unsigned long suppressed;
+};
+
 struct ig_node {
     struct ig_nodekey key;
     struct ig_host *host;
     char id[IG_PEERID_STRMAX];
+    struct log_limit evicted, refused;
 };
 
 /* The host the signal handler stops (one running node per process). */
@@ -64,14 +72,61 @@ static void log_identified(struct ig_conn *c, const char *peer)
             id->nlisten);
 }
 
+/* Write "<line>" through l, noting the lines l held back before it. */
+static void log_limited(struct log_limit *l, const char *line)
+{
+    uint64_t now = ig_host_now_ms();
+
+    if (l->last && now - l->last < 1000) {
+        l->suppressed++;
+        return;
+    }
+    l->last = now;
+    if (l->suppressed)
+        ig_warn("node", "%s; %lu more like it suppressed", line, l->suppressed);
+    else
+        ig_warn("node", "%s", line);
+    l->suppressed = 0;
+}
+
+/* The held-back count of l, so that a flood's tail is not lost. */
+static void log_limit_flush(struct log_limit *l, const char *what)
+{
+    if (l->suppressed)
+        ig_warn("node", "%lu more %s suppressed", l->suppressed, what);
+    l->suppressed = 0;
+}
+
+static void log_evicted(struct ig_node *n,
+                        const char *addr,
+                        int status,
+                        const char *reason)
+{
+    char line[IG_MULTIADDR_STRMAX + 256];
+
+    snprintf(line,
+             sizeof(line),
+             "connection to %s failed: %s (%s)",
+             addr,
+             reason,
+             ig_strerror(status));
+    log_limited(&n->evicted, line);
+}
+
 static void on_event(void *ud,
                      struct ig_conn *c,
                      enum ig_conn_event ev,
                      int status,
                      const char *reason)
 {
+    struct ig_node *n = ud;
     char peer[IG_PEERID_STRMAX], addr[IG_MULTIADDR_STRMAX];
 
+    if (ev == IG_CONN_REFUSED) {
+        snprintf(addr, sizeof(addr), "inbound connection %s", reason);
+        log_limited(&n->refused, addr);
+        return;
+    }
     peer_text(ig_conn_peer(c), peer, sizeof(peer));
     if (ig_multiaddr_format(ig_conn_remote_addr(c), addr, sizeof(addr)) < 0)
         snprintf(addr, sizeof(addr), "?");
@@ -88,6 +143,8 @@ static void on_event(void *ud,
         log_identified(c, peer);
     else if (ev == IG_CONN_ID_SENT)
         ig_debug("node", "%s read our identify", peer);
+    else if (status == IG_EEVICTED)
+        log_evicted(n, addr, status, reason);
     else if (status == 0 || status == IG_ECLOSED || status == -ECONNRESET)
         ig_info("node",
                 "connection to %s closed%s%s",
@@ -220,6 +277,8 @@ int ig_node_run(struct ig_node *n)
     rc = ig_host_run(n->host);
     ig_info("node", "shutting down");
     ig_host_close_all(n->host);
+    log_limit_flush(&n->evicted, "evicted connections");
+    log_limit_flush(&n->refused, "refused connections");
     signal_host = NULL;
     return rc;
 }

@@ -86,7 +86,8 @@
     X(IG_ERESET, -10010, "stream reset by peer")                             \
     X(IG_ELIMIT, -10011, "connection or stream limit reached")               \
     X(IG_EPROTOBUF, -10012, "malformed protobuf message")                    \
-    X(IG_EGOAWAY, -10013, "peer is going away")
+    X(IG_EGOAWAY, -10013, "peer is going away")                              \
+    X(IG_EEVICTED, -10014, "evicted to make room for a new connection")
 
 enum ig_err {
     IG_OK = 0,

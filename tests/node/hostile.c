@@ -24,7 +24,7 @@
 
 #define IO_MS 5000
 
-static long now_ms(void)
+long hnow_ms(void)
 {
     struct timespec ts;
 
@@ -61,17 +61,33 @@ static int line_has(const char *log, const char *a, const char *b)
     return 0;
 }
 
+long hnode_log_count(const struct hnode *n, const char *needle)
+{
+    static char log[1 << 20];
+    long count = 0;
+
+    read_log(n->log, log, sizeof(log));
+    for (const char *l = log; *l;) {
+        const char *end = strchr(l, '\n');
+        size_t len = end ? (size_t)(end - l) : strlen(l);
+
+        count += memmem(l, len, needle, strlen(needle)) != NULL;
+        l += len + (end != NULL);
+    }
+    return count;
+}
+
 int hnode_log_has(const struct hnode *n, const char *a, const char *b, int ms)
 {
     static char log[1 << 20];
-    long until = now_ms() + ms;
+    long until = hnow_ms() + ms;
 
     do {
         read_log(n->log, log, sizeof(log));
         if (line_has(log, a, b))
             return 1;
         usleep(20000);
-    } while (now_ms() < until);
+    } while (hnow_ms() < until);
     return 0;
 }
 
@@ -125,7 +141,7 @@ void hnode_start(struct hnode *n)
 
 void hnode_start_with(struct hnode *n, const char *flag, const char *value)
 {
-    long until = now_ms() + IO_MS;
+    long until = hnow_ms() + IO_MS;
 
     memset(n, 0, sizeof(*n));
     n->xflag = flag;
@@ -138,7 +154,7 @@ void hnode_start_with(struct hnode *n, const char *flag, const char *value)
     if (n->pid == 0)
         exec_node(n);
     while (parse_listen(n) != 0) {
-        if (now_ms() > until)
+        if (hnow_ms() > until)
             IG_TEST_FAIL("igord node did not start (log %s)", n->log);
         usleep(20000);
     }
@@ -160,19 +176,26 @@ void hnode_stop(struct hnode *n)
     rmdir(n->dir);
 }
 
-void hpeer_connect(struct hpeer *p, const struct hnode *n)
+int hconnect_raw(const struct hnode *n)
 {
     struct sockaddr_in sin = { 0 };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ASSERT_TRUE(fd >= 0);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)n->port);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_OK(connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+    return fd;
+}
+
+void hpeer_connect(struct hpeer *p, const struct hnode *n)
+{
     int one = 1;
 
     memset(p, 0, sizeof(*p));
     ig_nodekey_generate(&p->key);
-    p->fd = socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_TRUE(p->fd >= 0);
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons((uint16_t)n->port);
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_OK(connect(p->fd, (struct sockaddr *)&sin, sizeof(sin)));
+    p->fd = hconnect_raw(n);
     setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
@@ -234,11 +257,11 @@ static void eat(struct hpeer *p, size_t n)
 
 int hpeer_wait_closed(struct hpeer *p, int ms)
 {
-    long until = now_ms() + ms;
+    long until = hnow_ms() + ms;
     int rc;
 
-    while (now_ms() < until) {
-        rc = fill(p, (int)(until - now_ms()));
+    while (hnow_ms() < until) {
+        rc = fill(p, (int)(until - hnow_ms()));
         if (rc == 0)
             return 1;
         p->rxlen = 0; /* whatever it said last does not matter */

@@ -42,6 +42,15 @@ void hnode_stop(struct hnode *n);
 /* 1 when the node's log gains a line holding both needles within ms. */
 int hnode_log_has(const struct hnode *n, const char *a, const char *b, int ms);
 
+/* How many lines of the node's log hold needle. */
+long hnode_log_count(const struct hnode *n, const char *needle);
+
+/* Milliseconds on a monotonic clock. */
+long hnow_ms(void);
+
+/* A plain TCP connection to the node that sends nothing; the fd. */
+int hconnect_raw(const struct hnode *n);
+
 /* Log line key for a connection: "/tcp/<local port of fd> ". */
 void hpeer_log_key(const struct hpeer *p, char *out, size_t outlen);
 

@@ -242,26 +242,27 @@ TEST(half_open_flood_and_mid_frame_stall)
     hnode_stop(&node);
 }
 
-/* Fill every connection slot (256 by default) with silent connections:
- * connections past the cap are closed at once, and the node frees the
- * slots, and serves again, as soon as the flooders hang up. */
-TEST(connection_cap_flood_recovers)
+/* Keep 1,000 silent connections open (far more than the 256 slots):
+ * each newcomer evicts the oldest connection still in handshake, so a
+ * good peer connects and pings while the flood is still connected, and
+ * the evictions are logged at most about once a second. */
+TEST(idle_flood_evicts_unauthenticated)
 {
-    enum { CAP = 256, EXTRA = 16 };
-    static struct hpeer flood[CAP], extra[EXTRA];
+    enum { FLOOD = 1000 };
+    static int flood[FLOOD];
+    long start = hnow_ms(), lines;
 
     hnode_start(&node);
-    for (int i = 0; i < CAP; i++)
-        hpeer_connect(&flood[i], &node);
-    usleep(300000); /* let the node accept them all first */
-    for (int i = 0; i < EXTRA; i++) {
-        hpeer_connect(&extra[i], &node);
-        ASSERT_TRUE(hpeer_wait_closed(&extra[i], CLOSE_MS));
-        hpeer_close(&extra[i]);
-    }
-    for (int i = 0; i < CAP; i++)
-        hpeer_close(&flood[i]);
-    usleep(200000);
+    for (int i = 0; i < FLOOD; i++)
+        flood[i] = hconnect_raw(&node);
+    usleep(1100000); /* past the log limit's second */
     ASSERT_OK(hpeer_good_ping(&node));
+    ASSERT_TRUE(
+      hnode_log_has(&node, "evicted", "more like it suppressed", CLOSE_MS));
+    lines = hnode_log_count(&node, "evicted: connection slots full");
+    ASSERT_TRUE(lines >= 1);
+    ASSERT_TRUE(lines <= (hnow_ms() - start) / 1000 + 2);
+    for (int i = 0; i < FLOOD; i++)
+        close(flood[i]);
     hnode_stop(&node);
 }
