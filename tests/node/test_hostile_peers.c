@@ -266,3 +266,31 @@ TEST(idle_flood_evicts_unauthenticated)
         close(flood[i]);
     hnode_stop(&node);
 }
+
+/* Every slot held by a peer through its handshake: nothing may be
+ * evicted, so the newcomer is refused at accept, with a log line. */
+TEST(full_of_authenticated_refuses_newcomer)
+{
+    enum { CAP = 256 };
+    static int held[CAP];
+    static struct hpeer p;
+
+    hnode_start(&node);
+    for (int i = 0; i < CAP; i++) {
+        hpeer_connect(&p, &node);
+        ASSERT_OK(hpeer_noise(&p, &node, 0));
+        held[i] = dup(p.fd); /* keep the session's socket open */
+        hpeer_close(&p);
+    }
+    p.fd = hconnect_raw(&node);
+    p.rxlen = 0;
+    ASSERT_TRUE(hpeer_wait_closed(&p, CLOSE_MS));
+    ASSERT_TRUE(hnode_log_has(
+      &node, "inbound connection refused", "past its handshake", CLOSE_MS));
+    hpeer_close(&p);
+    for (int i = 0; i < CAP; i++)
+        close(held[i]);
+    usleep(200000);
+    ASSERT_OK(hpeer_good_ping(&node));
+    hnode_stop(&node);
+}
