@@ -163,11 +163,11 @@ static void unlink_stream(struct ig_yamux_stream *s)
 
 /* ---- output ---- */
 
-static void put_header(uint8_t *h,
-                       uint8_t type,
-                       uint16_t flags,
-                       uint32_t id,
-                       uint32_t len)
+void ig_yamux_put_header(uint8_t *h,
+                         uint8_t type,
+                         uint16_t flags,
+                         uint32_t id,
+                         uint32_t len)
 {
     h[0] = 0;
     h[1] = type;
@@ -195,7 +195,7 @@ static int send_ctl(struct ig_yamux *y,
 
     if (ig_buf_len(&y->out) + IG_YAMUX_HEADER_LEN > y->cfg.out_max)
         return IG_ELIMIT;
-    put_header(h, type, flags, id, len);
+    ig_yamux_put_header(h, type, flags, id, len);
     return ig_buf_append(&y->out, h, sizeof(h));
 }
 
@@ -253,7 +253,7 @@ static int fail(struct ig_yamux *y,
     y->error = code;
     if (!y->goaway_sent) {
         y->goaway_sent = 1;
-        put_header(h, IG_YAMUX_GO_AWAY, 0, 0, ga);
+        ig_yamux_put_header(h, IG_YAMUX_GO_AWAY, 0, 0, ga);
         /* out has header-sized headroom over out_max for this frame. */
         (void)ig_buf_append(&y->out, h, sizeof(h));
     }
@@ -361,7 +361,7 @@ long ig_yamux_stream_write(struct ig_yamux_stream *s,
         dst = ig_buf_reserve(&y->out, IG_YAMUX_HEADER_LEN + k);
         if (!dst)
             return done ? (long)done : -ENOMEM;
-        put_header(dst, IG_YAMUX_DATA, 0, s->id, (uint32_t)k);
+        ig_yamux_put_header(dst, IG_YAMUX_DATA, 0, s->id, (uint32_t)k);
         memcpy(dst + IG_YAMUX_HEADER_LEN, p + done, k);
         ig_buf_commit(&y->out, IG_YAMUX_HEADER_LEN + k);
         s->send_window -= (uint32_t)k;

@@ -37,6 +37,14 @@ enum ig_yamux_goaway {
 struct ig_yamux;
 struct ig_yamux_stream;
 
+/* Write the 12-byte frame header (version 0, fields big-endian) into h,
+ * which must hold IG_YAMUX_HEADER_LEN bytes. */
+void ig_yamux_put_header(uint8_t *h,
+                         uint8_t type,
+                         uint16_t flags,
+                         uint32_t id,
+                         uint32_t len);
+
 /*
  * Callbacks, all optional, all called only from inside ig_yamux_input().
  * A callback may write to, close or free any stream, but must not free

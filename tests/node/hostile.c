@@ -360,22 +360,6 @@ static int read_plain(struct hpeer *p, int ms)
     }
 }
 
-void hyamux_hdr(uint8_t h[12],
-                uint8_t type,
-                uint16_t flags,
-                uint32_t id,
-                uint32_t len)
-{
-    h[0] = 0;
-    h[1] = type;
-    h[2] = (uint8_t)(flags >> 8);
-    h[3] = (uint8_t)flags;
-    for (int i = 0; i < 4; i++) {
-        h[4 + i] = (uint8_t)(id >> (24 - 8 * i));
-        h[8 + i] = (uint8_t)(len >> (24 - 8 * i));
-    }
-}
-
 static uint32_t be32(const uint8_t *b)
 {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
@@ -417,7 +401,7 @@ static int ping_stream(struct hpeer *p)
     out = ig_ms_output(&ms, &len);
     memcpy(frame + 12, out, len);
     memcpy(frame + 12 + len, payload, 32);
-    hyamux_hdr(frame, 0, 1, 1, (uint32_t)(len + 32)); /* data + SYN */
+    ig_yamux_put_header(frame, 0, 1, 1, (uint32_t)(len + 32)); /* data + SYN */
     hpeer_send(p, frame, 12 + len + 32);
     while (!ig_ms_selected(&ms) || s1len < 32) {
         if (read_plain(p, IO_MS) < 0)

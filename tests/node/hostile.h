@@ -10,6 +10,7 @@
 
 #include "net/noise.h"
 #include "net/peerid.h"
+#include "net/yamux.h"
 
 /* A running `igord node` on 127.0.0.1 with its log in a temp dir. */
 struct hnode {
@@ -76,13 +77,6 @@ int hpeer_noise(struct hpeer *p, const struct hnode *n, int corrupt_msg3);
 
 /* Seal and send plaintext (after hpeer_noise). */
 void hpeer_send(struct hpeer *p, const void *d, size_t n);
-
-/* Write a yamux header. */
-void hyamux_hdr(uint8_t h[12],
-                uint8_t type,
-                uint16_t flags,
-                uint32_t id,
-                uint32_t len);
 
 /* A whole good session: connect, negotiate, open a ping stream and get
  * 32 bytes echoed. Returns 0 when the node served it. */

@@ -150,7 +150,7 @@ static void yamux_attack(uint8_t type,
 {
     uint8_t h[12];
 
-    hyamux_hdr(h, type, flags, id, len);
+    ig_yamux_put_header(h, type, flags, id, len);
     h[0] = version;
     hnode_start(&node);
     hpeer_connect(&bad, &node);
@@ -196,11 +196,11 @@ TEST(yamux_window_overrun)
     hnode_start(&node);
     hpeer_connect(&bad, &node);
     ASSERT_OK(hpeer_noise(&bad, &node, 0));
-    hyamux_hdr(frame, 0, 1, 1, sizeof(open) - 1);
+    ig_yamux_put_header(frame, 0, 1, 1, sizeof(open) - 1);
     memcpy(frame + 12, open, sizeof(open) - 1);
     hpeer_send(&bad, frame, 12 + sizeof(open) - 1);
     memset(frame + 12, 0x5a, 65536);
-    hyamux_hdr(frame, 0, 0, 1, 65536);
+    ig_yamux_put_header(frame, 0, 0, 1, 65536);
     hpeer_log_key(&bad, key, sizeof(key));
     for (int i = 0; i < 32 && !hnode_log_has(&node, key, "failed", 0); i++)
         hpeer_send(&bad, frame, sizeof(frame));

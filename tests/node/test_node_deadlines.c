@@ -34,7 +34,7 @@ TEST(yamux_header_stalled_midway)
 {
     uint8_t h[12];
 
-    hyamux_hdr(h, 0, 1, 1, 100);
+    ig_yamux_put_header(h, 0, 1, 1, 100);
     stall_after(h, 7, 1);
 }
 
@@ -42,7 +42,7 @@ TEST(yamux_payload_stalled_midway)
 {
     uint8_t f[12 + 40] = { 0 };
 
-    hyamux_hdr(f, 0, 1, 1, 100);
+    ig_yamux_put_header(f, 0, 1, 1, 100);
     stall_after(f, sizeof(f), 1);
 }
 
