@@ -91,3 +91,11 @@ void ig_buf_consume(struct ig_buf *b, size_t n)
         b->tail = 0;
     }
 }
+
+void ig_buf_shift(uint8_t *p, size_t *len, size_t n)
+{
+    if (n > *len)
+        n = *len;
+    memmove(p, p + n, *len - n);
+    *len -= n;
+}

@@ -60,6 +60,12 @@ int ig_buf_append(struct ig_buf *b, const void *p, size_t n);
 /* Drop n (<= ig_buf_len) bytes from the head. */
 void ig_buf_consume(struct ig_buf *b, size_t n);
 
+/*
+ * For a plain array p holding *len bytes (not an ig_buf): drop the first
+ * n of them, or all when n is larger, and slide the rest to the front.
+ */
+void ig_buf_shift(uint8_t *p, size_t *len, size_t n);
+
 /* Bytes that may still be appended before max is reached. */
 static inline size_t ig_buf_room(const struct ig_buf *b)
 {

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "net/buf.h"
 #include "net/varint.h"
 #include "util/err.h"
 
@@ -276,10 +277,7 @@ const uint8_t *ig_ms_output(const struct ig_ms *ms, size_t *len)
 
 void ig_ms_output_consume(struct ig_ms *ms, size_t n)
 {
-    if (n > ms->outlen)
-        n = ms->outlen;
-    memmove(ms->out, ms->out + n, ms->outlen - n);
-    ms->outlen -= n;
+    ig_buf_shift(ms->out, &ms->outlen, n);
 }
 
 const char *ig_ms_selected(const struct ig_ms *ms)

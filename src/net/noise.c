@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/buf.h"
 #include "net/pb.h"
 #include "util/err.h"
 
@@ -662,10 +663,7 @@ const uint8_t *ig_noise_output(const struct ig_noise *nz, size_t *len)
 
 void ig_noise_output_consume(struct ig_noise *nz, size_t n)
 {
-    if (n > nz->outlen)
-        n = nz->outlen;
-    memmove(nz->out, nz->out + n, nz->outlen - n);
-    nz->outlen -= n;
+    ig_buf_shift(nz->out, &nz->outlen, n);
 }
 
 int ig_noise_done(const struct ig_noise *nz)
