@@ -428,20 +428,16 @@ int ig_store_identity(struct ig_store *s,
                       char *err,
                       size_t errlen)
 {
-    char path[PATH_MAX];
     int rc;
 
+    /* A bad id fails in the load with the same code the path gives. */
     *created = 0;
-    rc =
-      ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
-    if (rc < 0)
-        return rc;
     rc = ig_store_load_identity(s, id, out, err, errlen);
     if (rc != IG_ENOTFOUND)
         return rc;
     rc = ig_identity_generate(out);
     if (rc == 0)
-        rc = ig_identity_save(path, out, err, errlen);
+        rc = ig_store_save_identity(s, id, out, err, errlen);
     if (rc < 0) {
         ig_identity_wipe(out);
         return rc;
