@@ -305,26 +305,6 @@ const struct ig_hostcall_def *ig_hostcalls_find(const char *name, size_t len)
       igor_defs, sizeof(igor_defs) / sizeof(igor_defs[0]), name, len);
 }
 
-static const char *valtype_name(uint8_t t)
-{
-    switch (t) {
-        case IG_WASM_I32:
-            return "i32";
-        case IG_WASM_I64:
-            return "i64";
-        case IG_WASM_F32:
-            return "f32";
-        case IG_WASM_F64:
-            return "f64";
-        case IG_WASM_FUNCREF:
-            return "funcref";
-        case IG_WASM_EXTERNREF:
-            return "externref";
-        default:
-            return "?";
-    }
-}
-
 static size_t format_list(const uint8_t *types,
                           uint32_t n,
                           char *buf,
@@ -332,8 +312,11 @@ static size_t format_list(const uint8_t *types,
                           size_t at)
 {
     for (uint32_t i = 0; i < n && at < len; i++) {
-        int w = snprintf(
-          buf + at, len - at, "%s%s", i ? ", " : "", valtype_name(types[i]));
+        int w = snprintf(buf + at,
+                         len - at,
+                         "%s%s",
+                         i ? ", " : "",
+                         ig_wasm_valtype_name(types[i]));
         at += w > 0 ? (size_t)w : 0;
     }
     return at < len ? at : len;

@@ -48,7 +48,7 @@ int ig_wasm__read_reftype(struct ig_wasm_reader *r, uint8_t *out)
     return 0;
 }
 
-const char *ig_wasm__valtype_name(uint8_t t)
+const char *ig_wasm_valtype_name(uint8_t t)
 {
     switch (t) {
         case IG_WASM_I32:

@@ -57,7 +57,4 @@ int ig_wasm__is_valtype(uint8_t b);
 int ig_wasm__read_valtype(struct ig_wasm_reader *r, uint8_t *out);
 int ig_wasm__read_reftype(struct ig_wasm_reader *r, uint8_t *out);
 
-/* A short name for a value type ("i32", "funcref"), "?" if unknown. */
-const char *ig_wasm__valtype_name(uint8_t t);
-
 #endif

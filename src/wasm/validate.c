@@ -68,7 +68,7 @@ static int is_ref(uint8_t t)
 
 static const char *tname(uint8_t t)
 {
-    return t == T_ANY ? "any" : ig_wasm__valtype_name(t);
+    return t == T_ANY ? "any" : ig_wasm_valtype_name(t);
 }
 
 /* --------------------------------------------------------------- errors */

@@ -36,6 +36,10 @@ enum ig_wasm_valtype {
     IG_WASM_EXTERNREF = 0x6f,
 };
 
+/* The text-format name of a value type ("i32", "funcref"), or "?" for a
+ * byte that is none. The string is static. */
+const char *ig_wasm_valtype_name(uint8_t t);
+
 /*
  * Every value travels as 64 bits: i32 zero-extended, f32/f64 as their IEEE
  * bit patterns, references as opaque 64-bit handles where 0 is null. A
