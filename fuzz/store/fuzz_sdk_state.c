@@ -34,8 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     igor_dec_init(&d, data, size);
+    /* One second after the last tick, computed without signed overflow
+     * (a decoded state may hold any last_ns). */
     if (liq_decode(&st, &d) == 0)
-        liq_tick(&st, (int64_t)st.last_ns + 1000000000, null_log, NULL);
+        liq_tick(&st, (int64_t)((uint64_t)st.last_ns + 1000000000u),
+                 null_log, NULL);
     igor_effects_free(&e);
     igor_effects_free(&back);
     igor_enc_free(&enc);
