@@ -41,7 +41,7 @@ for b in "$build"/bench/bench_*; do
     echo
 done
 # igord against js-libp2p, as ratios measured in the same run.
-if [ -d tests/interop/node_modules/libp2p ] && wanted net_interop "$@"; then
+if [ -d tests/interop/node_modules/libp2p ] && wanted bench_net_interop "$@"; then
     echo "== net interop (igord and js-libp2p)"
     bench/net/interop_bench.sh "$build" || status=1
 fi

@@ -284,7 +284,7 @@ int main(int argc, char **argv)
     bench_transport(&ki, &kr);
     /* The in-memory handshake is the pure CPU part of the TCP one. */
     printf("result: Noise XX handshake over TCP, with multistream (median) "
-           "| %.2f ms | in memory %.2f ms | %.2fx | - |\n",
+           "| %.2f ms | in memory %.2f ms | %.2fx | -\n",
            tcp / 1e3,
            mem / 1e3,
            tcp / mem);

@@ -236,10 +236,11 @@ static void bench_dial(struct bench *b, const struct ig_multiaddr *ma, int n)
     }
     if (t) {
         qsort(t, (size_t)n, sizeof(double), cmp_double);
-        printf("dial to muxer ready: median %.3f ms, p90 %.3f ms (%d dials)\n",
-               t[n / 2],
-               t[n * 9 / 10],
-               n);
+        printf("result: dial to muxer ready C<->C, whole stack (median of "
+               "%d) | %.2f ms | - | - | -\n",
+               n,
+               t[n / 2]);
+        printf("dial to muxer ready: p90 %.3f ms\n", t[n * 9 / 10]);
     }
     free(t);
 }
@@ -330,18 +331,18 @@ static void report(size_t bytes, const struct run *best)
 
     printf("result: one stream C<->C, yamux over Noise (wall, best round) "
            "| %.0f MB/s | bare sealed TCP %.0f MB/s | %.2fx | "
-           ">= 1000 MB/s: %s |\n",
+           ">= 1000 MB/s: %s\n",
            y,
            t,
            y / t,
            y >= 1000 ? "met" : "not met");
     printf("result: one stream C<->C, busier side's CPU | %.0f MB per "
-           "CPU-second | bare sealed TCP %.0f | %.2fx | - |\n",
+           "CPU-second | bare sealed TCP %.0f | %.2fx | -\n",
            yc,
            tc,
            yc / tc);
     printf("result: plain TCP on this loopback, no crypto (wall) | "
-           "%.0f MB/s | - | - | - |\n",
+           "%.0f MB/s | - | - | -\n",
            mbps(bytes, best[2].secs));
 }
 

@@ -79,11 +79,11 @@ done
 # The summary lines scripts/bench.sh gathers into its table.
 slower=$(awk -v a="${mbps[c_js]}" -v b="${mbps[js_c]}" -v j="${mbps[js_js]}" \
     'BEGIN { print (a < j || b < j) ? "not met" : "met" }')
-printf "result: echo throughput C->js / js->C (median) | %s / %s MB/s | js->js %s MB/s | %sx / %sx | no slower than js->js: %s |\n" \
+printf "result: echo throughput C->js / js->C (median) | %s / %s MB/s | js->js %s MB/s | %sx / %sx | no slower than js->js: %s\n" \
     "${mbps[c_js]}" "${mbps[js_c]}" "${mbps[js_js]}" \
     "$(ratio "${mbps[c_js]}" "${mbps[js_js]}")" \
     "$(ratio "${mbps[js_c]}" "${mbps[js_js]}")" "$slower"
-printf "result: dial to ready C->js / js->C (median) | %s / %s ms | js->js %s ms | %sx / %sx | - |\n" \
+printf "result: dial to ready C->js / js->C (median) | %s / %s ms | js->js %s ms | %sx / %sx | -\n" \
     "${dial[c_js]}" "${dial[js_c]}" "${dial[js_js]}" \
     "$(ratio "${dial[c_js]}" "${dial[js_js]}")" \
     "$(ratio "${dial[js_c]}" "${dial[js_js]}")"
