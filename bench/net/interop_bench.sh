@@ -2,12 +2,12 @@
 # igord against js-libp2p on 127.0.0.1, all measured in one run so the
 # ratios hold on a shared machine: dial-to-ready time and echo
 # throughput over one stream for JS->JS, C->JS, JS->C and C->C.
-# Usage: bench/net/interop_bench.sh BUILD_DIR [MiB] [rounds]
+# Usage: bench/net/interop_bench.sh BUILD_DIR [MiB] [rounds] (64, 5)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:?build directory}
 mib=${2:-64}
-rounds=${3:-3}
+rounds=${3:-5}
 bytes=$((mib * 1024 * 1024))
 igord=$build/igord
 [ -x "$igord" ] || igord=$build/src/cli/igord
