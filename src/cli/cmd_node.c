@@ -13,7 +13,7 @@
 /* The options of `igord node`, filled by the parser. */
 static struct {
     const char *listen, *dial, *peer, *level, *data_dir;
-    uint64_t handshake_ns, idle_ns, frame_ns;
+    uint64_t handshake_ns, idle_ns, frame_ns, negotiate_ns;
     int echo, late_mux;
 } opt = { .listen = "/ip4/127.0.0.1/tcp/4001" };
 
@@ -75,6 +75,13 @@ static const struct ig_flag node_flags[] = {
       "D",
       "30s",
       "close connections that stop in the middle of a frame" },
+    { "negotiation-timeout",
+      0,
+      IG_FLAG_DURATION,
+      &opt.negotiate_ns,
+      "D",
+      "10s",
+      "reset streams whose protocol is not agreed by then" },
     { "no-early-muxer",
       0,
       IG_FLAG_BOOL,
@@ -115,6 +122,7 @@ static void node_cfg(struct ig_node_cfg *cfg)
     cfg->handshake_ms = ns_to_ms(opt.handshake_ns);
     cfg->idle_ms = ns_to_ms(opt.idle_ns);
     cfg->frame_ms = ns_to_ms(opt.frame_ns);
+    cfg->negotiate_ms = ns_to_ms(opt.negotiate_ns);
 }
 
 int ig_cmd_node(int argc, char **argv)

@@ -561,6 +561,8 @@ void ig__conn_check_time(struct ig_conn *c, uint64_t now)
         ig__conn_fail(c, IG_ETIMEOUT, "handshake timed out");
         return;
     }
+    if (c->neg_due && now >= c->neg_due && c->state == C_MUX)
+        ig__stream_check_time(c, now);
     if (h->cfg.idle_ms && c->state == C_MUX && !c->streams &&
         now >= c->last_active + h->cfg.idle_ms) {
         ig__conn_fail(c, IG_ETIMEOUT, "idle");

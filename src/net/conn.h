@@ -87,6 +87,7 @@ struct ig_stream {
     unsigned local_closed : 1; /* we sent FIN */
     unsigned held : 1;         /* waiting for the peer to be ready */
     int status;                /* for on_close */
+    uint64_t neg_due;          /* protocol agreed by then, or reset */
 };
 
 struct ig_conn {
@@ -115,6 +116,7 @@ struct ig_conn {
     struct ig_stream *streams;
     struct ig_stream *dead;
     uint64_t deadline;    /* handshake deadline, 0 once up */
+    uint64_t neg_due;     /* no stream negotiation ends before; 0: none */
     uint64_t last_active; /* last byte read or written */
     uint64_t last_read;   /* last byte read */
     int status;           /* why it is closing */
@@ -152,7 +154,7 @@ long ig__conn_write_direct(struct ig_conn *c,
  * Returns 1 when the connection is gone (freed). */
 int ig__conn_service(struct ig_conn *c);
 
-/* Handshake and idle deadlines. */
+/* Handshake, idle, frame and stream negotiation deadlines. */
 void ig__conn_check_time(struct ig_conn *c, uint64_t now);
 
 /* Queue c for ig__conn_service() in this loop pass. */

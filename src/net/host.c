@@ -34,6 +34,7 @@ void ig_host_cfg_default(struct ig_host_cfg *cfg)
     cfg->handshake_ms = 10000;
     cfg->idle_ms = 300000;
     cfg->frame_ms = 30000;
+    cfg->negotiate_ms = 10000;
     cfg->max_msg = 64u * 1024u;
 }
 
@@ -407,16 +408,19 @@ static void run_timers(struct ig_host *h, uint64_t now)
     }
 }
 
-/* Wait no longer than the next timer or connection deadline. */
+/* Wait no longer than the next timer, connection or stream deadline. */
 static int next_timeout(struct ig_host *h, int timeout_ms, uint64_t now)
 {
     uint64_t due = UINT64_MAX;
 
     if (h->timers)
         due = h->timers->due;
-    for (struct ig_conn *c = h->conns; c; c = c->next)
+    for (struct ig_conn *c = h->conns; c; c = c->next) {
         if (c->deadline && c->deadline < due)
             due = c->deadline;
+        if (c->neg_due && c->neg_due < due)
+            due = c->neg_due;
+    }
     /* Idle connections are checked once a second. */
     if (h->cfg.idle_ms && h->conns && now + 1000 < due)
         due = now + 1000;

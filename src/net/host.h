@@ -23,22 +23,25 @@ struct ig_host_cfg {
     uint64_t handshake_ms;        /* dial/accept to muxer ready */
     uint64_t idle_ms;             /* no stream and no traffic: close */
     uint64_t frame_ms;            /* a frame begun, no byte since: close */
+    uint64_t negotiate_ms;        /* stream opened to protocol agreed */
     size_t max_msg;               /* longest message of built-in protocols */
     int no_early_muxer;           /* offer no muxer inside Noise */
 };
 
 /* Defaults: 256 connections (at most 128 of them inbound and still in
  * handshake), 256 streams each, 10 s handshake, 5 min idle, 30 s for the
- * rest of a frame that has started. */
+ * rest of a frame that has started, 10 s for a stream's multistream
+ * negotiation (0 in any deadline: none). */
 void ig_host_cfg_default(struct ig_host_cfg *cfg);
 
 /* Connection events, reported to the owner (who logs them). */
 enum ig_conn_event {
-    IG_CONN_UP = 1,         /* secure and multiplexed; peer known */
-    IG_CONN_IDENTIFIED = 2, /* identify from the peer arrived */
-    IG_CONN_DOWN = 3,       /* closed; status and reason say why */
-    IG_CONN_ID_SENT = 4,    /* the peer read our identify and closed */
-    IG_CONN_REFUSED = 5,    /* c is NULL: an inbound one closed at accept */
+    IG_CONN_UP = 1,           /* secure and multiplexed; peer known */
+    IG_CONN_IDENTIFIED = 2,   /* identify from the peer arrived */
+    IG_CONN_DOWN = 3,         /* closed; status and reason say why */
+    IG_CONN_ID_SENT = 4,      /* the peer read our identify and closed */
+    IG_CONN_REFUSED = 5,      /* c is NULL: an inbound one closed at accept */
+    IG_CONN_STREAM_RESET = 6, /* the host reset a stream of c; c stays */
 };
 
 /*
@@ -47,7 +50,10 @@ enum ig_conn_event {
  * after the call returns. A connection evicted to make room for a new
  * one goes down with IG_EEVICTED; one refused because every slot holds a
  * connection through its handshake is reported as IG_CONN_REFUSED with
- * IG_ELIMIT and c NULL.
+ * IG_ELIMIT and c NULL. A stream (either direction) whose protocol is
+ * not agreed within negotiate_ms is reset, its slot freed, and reported
+ * as IG_CONN_STREAM_RESET with IG_ETIMEOUT; an outbound stream's handler
+ * also gets on_open(IG_ETIMEOUT).
  */
 typedef void (*ig_conn_event_fn)(void *ud,
                                  struct ig_conn *c,

@@ -191,13 +191,21 @@ static long cli_data(struct ig_stream *s, const uint8_t *p, size_t n)
 
 static void cli_open(struct ig_stream *s, int status)
 {
-    if (status == 0)
+    char why[IG_REASON_MAX];
+
+    if (status == 0) {
         (void)ig_stream_close(s); /* we only listen */
+        return;
+    }
+    /* on_close follows; without its message it would report again. */
+    free(ig_stream_ud(s));
+    ig_stream_set_ud(s, NULL);
+    if (status == IG_ENA)
+        snprintf(why, sizeof(why), "peer does not speak identify");
     else
-        report(ig_stream_conn(s),
-               IG_CONN_IDENTIFIED,
-               status,
-               "peer does not speak identify");
+        snprintf(
+          why, sizeof(why), "identify stream failed: %s", ig_strerror(status));
+    report(ig_stream_conn(s), IG_CONN_IDENTIFIED, status, why);
 }
 
 static void cli_close(struct ig_stream *s, int status)

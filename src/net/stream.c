@@ -6,6 +6,7 @@
 #include "net/stream.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,20 @@ static void check_done(struct ig_stream *s)
         finish(s, 0);
 }
 
+/* A stream gets negotiate_ms from its creation to agree on a protocol;
+ * the connection keeps the earliest such deadline for its timer check. */
+static void arm_deadline(struct ig_stream *s)
+{
+    struct ig_conn *c = s->conn;
+    uint64_t ms = c->host->cfg.negotiate_ms;
+
+    if (!ms)
+        return;
+    s->neg_due = ig_host_now_ms() + ms;
+    if (!c->neg_due || s->neg_due < c->neg_due)
+        c->neg_due = s->neg_due;
+}
+
 static struct ig_stream *stream_new(struct ig_conn *c,
                                     struct ig_yamux_stream *ys)
 {
@@ -77,6 +92,7 @@ static struct ig_stream *stream_new(struct ig_conn *c,
         ig_yamux_stream_set_user(ys, s);
     s->next = c->streams;
     c->streams = s;
+    arm_deadline(s);
     return s;
 }
 
@@ -385,6 +401,43 @@ void ig__stream_drop_all(struct ig_conn *c, int status)
         }
     }
     reap(c);
+}
+
+/* The deadline passed with s still in multistream-select: a peer that
+ * opens streams and never finishes them would hold their slots. */
+static void expire(struct ig_stream *s)
+{
+    struct ig_conn *c = s->conn;
+    struct ig_host *h = c->host;
+    char reason[IG_REASON_MAX];
+
+    snprintf(reason,
+             sizeof(reason),
+             "negotiation of %s stream %u%s%s%s not finished within %llu ms",
+             s->outbound ? "outbound" : "inbound",
+             s->ys ? (unsigned)ig_yamux_stream_id(s->ys) : 0u,
+             s->outbound ? " (" : "",
+             s->outbound ? s->proto : "",
+             s->outbound ? ")" : "",
+             (unsigned long long)h->cfg.negotiate_ms);
+    finish(s, IG_ETIMEOUT);
+    if (h->on_event)
+        h->on_event(h->ud, c, IG_CONN_STREAM_RESET, IG_ETIMEOUT, reason);
+}
+
+void ig__stream_check_time(struct ig_conn *c, uint64_t now)
+{
+    uint64_t next = 0;
+
+    for (struct ig_stream *s = c->streams; s; s = s->next) {
+        if (!s->ms || s->dead || !s->neg_due)
+            continue;
+        if (now >= s->neg_due)
+            expire(s);
+        else if (!next || s->neg_due < next)
+            next = s->neg_due;
+    }
+    c->neg_due = next;
 }
 
 /* ---- the application side ---- */

@@ -79,4 +79,8 @@ void ig__stream_service(struct ig_conn *c);
 /* Finish every stream of c with status (connection going away). */
 void ig__stream_drop_all(struct ig_conn *c, int status);
 
+/* Reset the streams of c still negotiating at their deadline, report
+ * each as IG_CONN_STREAM_RESET, and set c->neg_due to the next one. */
+void ig__stream_check_time(struct ig_conn *c, uint64_t now);
+
 #endif

@@ -27,7 +27,9 @@ struct ig_node {
     struct ig_nodekey key;
     struct ig_host *host;
     char id[IG_PEERID_STRMAX];
-    struct log_limit evicted, refused;
+    /* Lines a peer can cause at will: evicted or refused connections,
+     * streams reset for their negotiation deadline. */
+    struct log_limit evicted, refused, stream_reset;
 };
 
 /* The host the signal handler stops (one running node per process). */
@@ -97,20 +99,25 @@ static void log_limit_flush(struct log_limit *l, const char *what)
     l->suppressed = 0;
 }
 
-static void log_evicted(struct ig_node *n,
-                        const char *addr,
-                        int status,
-                        const char *reason)
+/* "<what> <addr> <verb>: <reason> (<error>)" through l. */
+static void log_conn_limited(struct log_limit *l,
+                             const char *what,
+                             const char *addr,
+                             const char *verb,
+                             int status,
+                             const char *reason)
 {
     char line[IG_MULTIADDR_STRMAX + 256];
 
     snprintf(line,
              sizeof(line),
-             "connection to %s failed: %s (%s)",
+             "%s %s %s: %s (%s)",
+             what,
              addr,
+             verb,
              reason,
              ig_strerror(status));
-    log_limited(&n->evicted, line);
+    log_limited(l, line);
 }
 
 static void on_event(void *ud,
@@ -143,8 +150,16 @@ static void on_event(void *ud,
         log_identified(c, peer);
     else if (ev == IG_CONN_ID_SENT)
         ig_debug("node", "%s read our identify", peer);
+    else if (ev == IG_CONN_STREAM_RESET)
+        log_conn_limited(&n->stream_reset,
+                         "stream on connection to",
+                         addr,
+                         "reset",
+                         status,
+                         reason);
     else if (status == IG_EEVICTED)
-        log_evicted(n, addr, status, reason);
+        log_conn_limited(
+          &n->evicted, "connection to", addr, "failed", status, reason);
     else if (status == 0 || status == IG_ECLOSED || status == -ECONNRESET)
         ig_info("node",
                 "connection to %s closed%s%s",
@@ -228,6 +243,8 @@ int ig_node_start(const struct ig_node_cfg *cfg,
         hc.idle_ms = cfg->idle_ms;
     if (cfg->frame_ms)
         hc.frame_ms = cfg->frame_ms;
+    if (cfg->negotiate_ms)
+        hc.negotiate_ms = cfg->negotiate_ms;
     hc.no_early_muxer = cfg->no_early_muxer;
     rc = ig_host_new(&n->host, &hc, on_event, n);
     if (rc == 0 && cfg->test_echo)
@@ -279,6 +296,7 @@ int ig_node_run(struct ig_node *n)
     ig_host_close_all(n->host);
     log_limit_flush(&n->evicted, "evicted connections");
     log_limit_flush(&n->refused, "refused connections");
+    log_limit_flush(&n->stream_reset, "stream resets");
     signal_host = NULL;
     return rc;
 }

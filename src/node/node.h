@@ -19,10 +19,11 @@ struct ig_node_cfg {
     size_t nlisten;
     const char *dial[IG_NODE_MAX_ADDRS]; /* peers to connect at start */
     size_t ndial;
-    int test_echo; /* serve IG_NODE_TEST_ECHO (interop tests) */
+    int test_echo;      /* serve IG_NODE_TEST_ECHO (interop tests) */
     int no_early_muxer; /* negotiate yamux after Noise, not inside it */
-    /* Connection deadlines in ms; 0 keeps the host's default. */
-    uint64_t handshake_ms, idle_ms, frame_ms;
+    /* Connection and stream negotiation deadlines in ms; 0 keeps the
+     * host's default. */
+    uint64_t handshake_ms, idle_ms, frame_ms, negotiate_ms;
 };
 
 struct ig_node;

@@ -366,33 +366,44 @@ static uint32_t be32(const uint8_t *b)
            b[3];
 }
 
-/* Take whole yamux frames from pt; stream 1 data goes to s1. */
+/* Note a reset of stream id (the first 64 are kept). */
+static void note_reset(struct hpeer *p, uint32_t id)
+{
+    if (p->nresets < sizeof(p->resets) / sizeof(p->resets[0]))
+        p->resets[p->nresets++] = id;
+}
+
+/* Take whole yamux frames from pt: data on stream id goes to s (id 0:
+ * none does), and every reset is noted. */
 static void take_frames(struct hpeer *p,
-                        uint8_t *s1,
-                        size_t *s1len,
-                        size_t s1cap)
+                        uint32_t id,
+                        uint8_t *s,
+                        size_t *slen,
+                        size_t scap)
 {
     while (p->ptlen >= 12) {
-        uint32_t id = be32(p->pt + 4), len = be32(p->pt + 8);
+        uint32_t fid = be32(p->pt + 4), len = be32(p->pt + 8);
         size_t whole = 12 + (p->pt[1] == 0 ? len : 0);
         if (p->ptlen < whole)
             return;
-        if (p->pt[1] == 0 && id == 1 && *s1len + len <= s1cap) {
-            memcpy(s1 + *s1len, p->pt + 12, len);
-            *s1len += len;
+        if (((uint32_t)p->pt[2] << 8 | p->pt[3]) & IG_YAMUX_RST)
+            note_reset(p, fid);
+        if (p->pt[1] == 0 && id && fid == id && *slen + len <= scap) {
+            memcpy(s + *slen, p->pt + 12, len);
+            *slen += len;
         }
         memmove(p->pt, p->pt + whole, p->ptlen - whole);
         p->ptlen -= whole;
     }
 }
 
-/* Open stream 1 with the ping proposal and 32 bytes in one frame, then
+/* Open stream id with the ping proposal and 32 bytes in one frame, then
  * wait for the negotiation answer and the same 32 bytes back. */
-static int ping_stream(struct hpeer *p)
+int hpeer_ping(struct hpeer *p, uint32_t id)
 {
     const char *protos[] = { "/ipfs/ping/1.0.0" };
-    uint8_t frame[256], s1[4096], payload[32];
-    size_t len, s1len = 0, used;
+    uint8_t frame[256], got[4096], payload[32];
+    size_t len, glen = 0, used;
     struct ig_ms ms;
     const uint8_t *out;
 
@@ -401,20 +412,44 @@ static int ping_stream(struct hpeer *p)
     out = ig_ms_output(&ms, &len);
     memcpy(frame + 12, out, len);
     memcpy(frame + 12 + len, payload, 32);
-    ig_yamux_put_header(frame, 0, 1, 1, (uint32_t)(len + 32)); /* data + SYN */
+    ig_yamux_put_header(frame, 0, 1, id, (uint32_t)(len + 32)); /* + SYN */
     hpeer_send(p, frame, 12 + len + 32);
-    while (!ig_ms_selected(&ms) || s1len < 32) {
+    while (!ig_ms_selected(&ms) || glen < 32) {
         if (read_plain(p, IO_MS) < 0)
             return -1;
-        take_frames(p, s1, &s1len, sizeof(s1));
+        take_frames(p, id, got, &glen, sizeof(got));
         if (!ig_ms_selected(&ms)) {
-            if (ig_ms_input(&ms, s1, s1len, &used, NULL, 0))
+            if (ig_ms_input(&ms, got, glen, &used, NULL, 0))
                 return -1;
-            memmove(s1, s1 + used, s1len - used);
-            s1len -= used;
+            memmove(got, got + used, glen - used);
+            glen -= used;
         }
     }
-    return memcmp(s1, payload, 32) == 0 ? 0 : -1;
+    return memcmp(got, payload, 32) == 0 ? 0 : -1;
+}
+
+static int was_reset(const struct hpeer *p, uint32_t id)
+{
+    for (size_t i = 0; i < p->nresets; i++)
+        if (p->resets[i] == id)
+            return 1;
+    return 0;
+}
+
+int hpeer_wait_resets(struct hpeer *p, const uint32_t *ids, size_t n, int ms)
+{
+    long until = hnow_ms() + ms;
+    size_t i = 0;
+
+    for (;;) {
+        take_frames(p, 0, NULL, NULL, 0);
+        while (i < n && was_reset(p, ids[i]))
+            i++;
+        if (i == n)
+            return 1;
+        if (hnow_ms() >= until || read_plain(p, (int)(until - hnow_ms())) < 0)
+            return 0;
+    }
 }
 
 int hpeer_good_ping(const struct hnode *n)
@@ -425,7 +460,7 @@ int hpeer_good_ping(const struct hnode *n)
     hpeer_connect(&p, n);
     rc = hpeer_noise(&p, n, 0);
     if (!rc)
-        rc = ping_stream(&p);
+        rc = hpeer_ping(&p, 1);
     hpeer_close(&p);
     return rc;
 }

@@ -32,6 +32,8 @@ struct hpeer {
     size_t rxlen;
     uint8_t pt[1 << 18];
     size_t ptlen;
+    uint32_t resets[64]; /* ids of the streams the node reset */
+    size_t nresets;
 };
 
 /* Start and stop the node; stop fails the test if it crashed. */
@@ -77,6 +79,14 @@ int hpeer_noise(struct hpeer *p, const struct hnode *n, int corrupt_msg3);
 
 /* Seal and send plaintext (after hpeer_noise). */
 void hpeer_send(struct hpeer *p, const void *d, size_t n);
+
+/* Open yamux stream id (odd, new) on a secured connection, agree on
+ * /ipfs/ping/1.0.0 and get 32 bytes echoed. Returns 0 when served. */
+int hpeer_ping(struct hpeer *p, uint32_t id);
+
+/* 1 when the node has reset every one of the n streams in ids within ms
+ * (resets seen earlier on p count). */
+int hpeer_wait_resets(struct hpeer *p, const uint32_t *ids, size_t n, int ms);
 
 /* A whole good session: connect, negotiate, open a ping stream and get
  * 32 bytes echoed. Returns 0 when the node served it. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Connection deadlines of a real node: a peer that stops in the middle
- * of a yamux frame, or of a Noise transport frame, is closed once the
- * frame deadline passes, with the reason logged, while others are
- * served. */
+/* Deadlines of a real node: a peer that stops in the middle of a yamux
+ * frame, or of a Noise transport frame, is closed once the frame
+ * deadline passes, and a stream left in multistream-select is reset at
+ * the negotiation deadline; the reason is logged, others are served. */
 #define IG_TEST_MAIN
 #include "test.h"
 
@@ -65,5 +65,51 @@ TEST(idle_but_whole_is_kept)
     ASSERT_OK(hpeer_noise(&quiet, &node, 0));
     ASSERT_TRUE(!hpeer_wait_closed(&quiet, 800));
     hpeer_close(&quiet);
+    hnode_stop(&node);
+}
+
+/* Open stream id with a SYN carrying the first n bytes of multistream,
+ * then say nothing more on it. */
+static void stall_stream(struct hpeer *p, uint32_t id, const char *ms, size_t n)
+{
+    uint8_t f[12 + 64];
+
+    ig_yamux_put_header(f, n ? 0 : 1, 1, id, n ? (uint32_t)n : 0);
+    memcpy(f + 12, ms, n);
+    hpeer_send(p, f, 12 + n);
+}
+
+/* A peer through its handshake opens streams and stalls inside
+ * multistream-select on each: at the deadline the node resets them and
+ * logs why, while that connection, its negotiated streams and another
+ * peer keep working. */
+TEST(stream_stalled_in_negotiation_is_reset)
+{
+    static const char ms[] = "\x13/multistream/1.0.0\n\x11/ipfs/ping/1.0.0\n";
+    static const uint32_t stalled[] = { 1, 3, 5 }, good[] = { 7 };
+    struct hnode node;
+    struct hpeer bad;
+    char key[32];
+    long t0;
+
+    hnode_start_with(&node, "--negotiation-timeout", "500ms");
+    hpeer_connect(&bad, &node);
+    hpeer_log_key(&bad, key, sizeof(key));
+    ASSERT_OK(hpeer_noise(&bad, &node, 0));
+    t0 = hnow_ms();
+    stall_stream(&bad, 1, ms, 0);      /* not a byte of multistream */
+    stall_stream(&bad, 3, ms, 20);     /* the header, no proposal */
+    stall_stream(&bad, 5, ms, 20 + 9); /* half a proposal */
+    ASSERT_OK(hpeer_good_ping(&node));
+    ASSERT_TRUE(!hpeer_wait_resets(&bad, stalled, 3, 150));
+    ASSERT_TRUE(hpeer_wait_resets(&bad, stalled, 3, 5000));
+    ASSERT_TRUE(hnow_ms() - t0 >= 500);
+    ASSERT_TRUE(hnode_log_has(&node, key, "negotiation", 2000));
+    /* Negotiated in time, then quiet: kept past the deadline. */
+    ASSERT_OK(hpeer_ping(&bad, 7));
+    ASSERT_TRUE(!hpeer_wait_resets(&bad, good, 1, 800));
+    ASSERT_OK(hpeer_ping(&bad, 9));
+    ASSERT_OK(hpeer_good_ping(&node));
+    hpeer_close(&bad);
     hnode_stop(&node);
 }
