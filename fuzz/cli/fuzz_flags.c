@@ -29,7 +29,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *s = NULL;
+    const char *s = NULL, *lv[3];
+    struct ig_flag_list l = { lv, 3, 0 };
     int b = 0, npos = 0, argc = 1;
     uint64_t u = 0, d = 0;
     const struct ig_flag flags[] = {
@@ -37,9 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         { "bool", 'b', IG_FLAG_BOOL, &b, NULL, NULL, "a bool" },
         { "uint", 0, IG_FLAG_UINT, &u, "N", "0", "a number" },
         { "dur", 0, IG_FLAG_DURATION, &d, "D", "1s", "a duration" },
+        { "list", 'l', IG_FLAG_LIST, &l, "L", NULL, "repeatable" },
+        { "alias", 0, IG_FLAG_LIST, &l, "L", NULL, "same list" },
     };
     const struct ig_flags_spec spec = {
-        "fuzz [options] <x>", NULL, flags, 4, 0, 3
+        "fuzz [options] <x>", NULL, flags, 6, 0, 3
     };
     char *text = malloc(size + 1), *argv[66];
 

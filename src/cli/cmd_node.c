@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* `igord node`: run the daemon (listen, optionally dial a peer) until
+/* `igord node`: run the daemon (listen, optionally dial peers) until
  * SIGINT or SIGTERM, and `igord id`: print the node's peer ID. */
 #include <stdio.h>
 #include <string.h>
@@ -10,21 +10,28 @@
 #include "util/err.h"
 #include "util/log.h"
 
+#define DEFAULT_LISTEN "/ip4/127.0.0.1/tcp/4001"
+
 /* The options of `igord node`, filled by the parser. */
 static struct {
-    const char *listen, *dial, *peer, *level, *data_dir;
+    const char *listen_v[IG_NODE_MAX_ADDRS], *dial_v[IG_NODE_MAX_ADDRS];
+    struct ig_flag_list listen, dial; /* --dial and --peer share one */
+    const char *level, *data_dir;
     uint64_t handshake_ns, idle_ns, frame_ns, negotiate_ns;
     int echo, late_mux;
-} opt = { .listen = "/ip4/127.0.0.1/tcp/4001" };
+} opt = {
+    .listen = { opt.listen_v, IG_NODE_MAX_ADDRS, 0 },
+    .dial = { opt.dial_v, IG_NODE_MAX_ADDRS, 0 },
+};
 
 static const struct ig_flag node_flags[] = {
     { "listen",
       'l',
-      IG_FLAG_STRING,
+      IG_FLAG_LIST,
       &opt.listen,
       "ADDR",
-      "/ip4/127.0.0.1/tcp/4001",
-      "multiaddr to listen on (tcp/0: any port)" },
+      DEFAULT_LISTEN,
+      "multiaddr to listen on; tcp/0 picks a port" },
     { "data-dir",
       'd',
       IG_FLAG_STRING,
@@ -34,12 +41,12 @@ static const struct ig_flag node_flags[] = {
       "where the node key is kept" },
     { "dial",
       0,
-      IG_FLAG_STRING,
+      IG_FLAG_LIST,
       &opt.dial,
       "ADDR",
       NULL,
       "connect to this multiaddr at start" },
-    { "peer", 0, IG_FLAG_STRING, &opt.peer, "ADDR", NULL, "same as --dial" },
+    { "peer", 0, IG_FLAG_LIST, &opt.dial, "ADDR", NULL, "same as --dial" },
     { "test-echo",
       0,
       IG_FLAG_BOOL,
@@ -95,7 +102,8 @@ static const struct ig_flags_spec node_spec = {
     "igord node [options]",
     "Run an igord node: a libp2p host (TCP, Noise, yamux) that logs its\n"
     "listen addresses as <addr>/p2p/<peer ID> and runs until SIGINT or\n"
-    "SIGTERM.",
+    "SIGTERM. --listen and --dial may be repeated (--peer counts as\n"
+    "--dial); a node listens on and dials every address given.",
     node_flags,
     (int)(sizeof(node_flags) / sizeof(node_flags[0])),
     0,
@@ -112,11 +120,12 @@ static void node_cfg(struct ig_node_cfg *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->data_dir = opt.data_dir;
-    cfg->listen[cfg->nlisten++] = opt.listen;
-    if (opt.dial)
-        cfg->dial[cfg->ndial++] = opt.dial;
-    if (opt.peer)
-        cfg->dial[cfg->ndial++] = opt.peer;
+    for (size_t i = 0; i < opt.listen.n; i++)
+        cfg->listen[cfg->nlisten++] = opt.listen_v[i];
+    if (!cfg->nlisten)
+        cfg->listen[cfg->nlisten++] = DEFAULT_LISTEN;
+    for (size_t i = 0; i < opt.dial.n; i++)
+        cfg->dial[cfg->ndial++] = opt.dial_v[i];
     cfg->test_echo = opt.echo;
     cfg->no_early_muxer = opt.late_mux;
     cfg->handshake_ms = ns_to_ms(opt.handshake_ns);

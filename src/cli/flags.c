@@ -172,6 +172,18 @@ static int parse_bool(const char *s, int *out)
     return 0;
 }
 
+static int list_append(const struct ig_flags_spec *spec,
+                       const struct ig_flag *f,
+                       const char *v)
+{
+    struct ig_flag_list *l = f->out;
+
+    if (l->n >= l->max)
+        return usage_error(spec, "--%s: at most %zu values", f->name, l->max);
+    l->v[l->n++] = v;
+    return 0;
+}
+
 static int set_value(const struct ig_flags_spec *spec,
                      const struct ig_flag *f,
                      const char *v)
@@ -179,6 +191,8 @@ static int set_value(const struct ig_flags_spec *spec,
     int rc = 0;
 
     switch (f->kind) {
+        case IG_FLAG_LIST:
+            return list_append(spec, f, v);
         case IG_FLAG_STRING:
             *(const char **)f->out = v;
             break;
@@ -307,6 +321,10 @@ static void print_flag(const struct ig_flag *f, FILE *out)
                  " %s",
                  f->metavar ? f->metavar : "V");
     fprintf(out, "  %-28s %s", left, f->help ? f->help : "");
+    if (f->kind == IG_FLAG_LIST)
+        fprintf(out,
+                " (repeatable, up to %zu)",
+                ((const struct ig_flag_list *)f->out)->max);
     if (f->defval)
         fprintf(out, " (default: %s)", f->defval);
     fputc('\n', out);

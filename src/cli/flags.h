@@ -4,6 +4,7 @@
 #ifndef IG_CLI_FLAGS_H
 #define IG_CLI_FLAGS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -12,6 +13,20 @@ enum ig_flag_kind {
     IG_FLAG_BOOL = 1,     /* out: int *, set to 1 (or --x=false -> 0) */
     IG_FLAG_UINT = 2,     /* out: uint64_t *, decimal */
     IG_FLAG_DURATION = 3, /* out: uint64_t * in nanoseconds */
+    IG_FLAG_LIST = 4,     /* out: struct ig_flag_list *; repeatable */
+};
+
+/*
+ * The values of a repeatable string option, in the order given, pointing
+ * into argv. Each use appends one; a use past max is a usage error.
+ * Several flags may share one list ("--dial" and its alias "--peer").
+ * The caller sets n to 0 before parsing (and applies any default when
+ * it is still 0 afterwards).
+ */
+struct ig_flag_list {
+    const char **v; /* room for max values */
+    size_t max;
+    size_t n;
 };
 
 /*

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The option parser: value forms, positions, "--", bools, durations,
- * help and usage errors. */
+ * repeatable options, help and usage errors. */
 #define IG_TEST_MAIN
 #include "test.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/flags.h"
@@ -32,8 +33,11 @@ static void reset(void)
     ticks = interval = 0;
 }
 
-/* Run the parser with stderr and stdout sent to /dev/null. */
-static int parse(int argc, char **argv, int *npos)
+/* Run the parser on sp with stderr and stdout sent to /dev/null. */
+static int parse_spec(const struct ig_flags_spec *sp,
+                      int argc,
+                      char **argv,
+                      int *npos)
 {
     int saved_out = dup(1), saved_err = dup(2), rc;
     FILE *null = fopen("/dev/null", "w");
@@ -41,7 +45,7 @@ static int parse(int argc, char **argv, int *npos)
     fflush(NULL);
     dup2(fileno(null), 1);
     dup2(fileno(null), 2);
-    rc = ig_flags_parse(&spec, argc, argv, npos);
+    rc = ig_flags_parse(sp, argc, argv, npos);
     fflush(NULL);
     dup2(saved_out, 1);
     dup2(saved_err, 2);
@@ -49,6 +53,11 @@ static int parse(int argc, char **argv, int *npos)
     close(saved_err);
     fclose(null);
     return rc;
+}
+
+static int parse(int argc, char **argv, int *npos)
+{
+    return parse_spec(&spec, argc, argv, npos);
 }
 
 TEST(space_and_equals_forms)
@@ -181,16 +190,85 @@ TEST(help)
     ASSERT_EQ(parse(3, help, &npos), 1);
 }
 
+/* The usage text of sp, NUL-terminated in buf. */
+static void usage_of(const struct ig_flags_spec *sp, char *buf, size_t n)
+{
+    FILE *f = fmemopen(buf, n - 1, "w");
+
+    memset(buf, 0, n);
+    ASSERT_TRUE(f != NULL);
+    ig_flags_usage(sp, f);
+    fclose(f);
+}
+
 TEST(usage_text_lists_flags)
 {
-    char buf[2048] = { 0 };
-    FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+    char buf[2048];
 
-    ig_flags_usage(&spec, f);
-    fclose(f);
+    usage_of(&spec, buf, sizeof(buf));
     ASSERT_STR_CONTAINS(buf, "usage: t [options] <x>");
     ASSERT_STR_CONTAINS(buf, "-b, --budget B");
     ASSERT_STR_CONTAINS(buf, "(default: 1.0)");
     ASSERT_STR_CONTAINS(buf, "--tick-interval D");
     ASSERT_STR_CONTAINS(buf, "-h, --help");
+}
+
+/* Repeatable options: "--dial" and "--peer" fill one list of two. */
+static const char *listen_v[3], *dial_v[2];
+static struct ig_flag_list listens = { listen_v, 3, 0 },
+                           dials = { dial_v, 2, 0 };
+static const struct ig_flag list_flags[] = {
+    { "listen", 'l', IG_FLAG_LIST, &listens, "ADDR", NULL, "where" },
+    { "dial", 0, IG_FLAG_LIST, &dials, "ADDR", NULL, "whom" },
+    { "peer", 0, IG_FLAG_LIST, &dials, "ADDR", NULL, "same as --dial" },
+};
+static const struct ig_flags_spec list_spec = {
+    "l [options]", NULL, list_flags, 3, 0, 0
+};
+
+TEST(list_flag_collects_every_use_in_order)
+{
+    char *argv[] = { "l",        "--listen", "a", "-l",     "b",
+                     "--dial=c", "--listen", "c", "--peer", "d" };
+    int npos = -1;
+
+    listens.n = dials.n = 0;
+    ASSERT_OK(parse_spec(&list_spec, 10, argv, &npos));
+    ASSERT_EQ(npos, 0);
+    ASSERT_EQ(listens.n, 3);
+    ASSERT_STR_EQ(listen_v[0], "a");
+    ASSERT_STR_EQ(listen_v[1], "b");
+    ASSERT_STR_EQ(listen_v[2], "c");
+    ASSERT_EQ(dials.n, 2);
+    ASSERT_STR_EQ(dial_v[0], "c");
+    ASSERT_STR_EQ(dial_v[1], "d");
+}
+
+TEST(list_flag_past_its_room_is_a_usage_error)
+{
+    char *four[] = { "l", "-l", "a", "-l", "b", "-l", "c", "-l", "d" };
+    char *three[] = { "l", "--dial", "a", "--peer", "b", "--dial", "c" };
+    char *novalue[] = { "l", "--listen" };
+    char msg[512] = { 0 };
+    FILE *f = fmemopen(msg, sizeof(msg) - 1, "w");
+    int npos;
+
+    listens.n = dials.n = 0;
+    ig_flags_set_errors(f);
+    ASSERT_EQ(parse_spec(&list_spec, 9, four, &npos), IG_EUSAGE);
+    fclose(f);
+    ig_flags_set_errors(stderr);
+    ASSERT_STR_CONTAINS(msg, "igord: --listen: at most 3 values");
+    ASSERT_EQ(listens.n, 3); /* the first three are kept */
+    ASSERT_EQ(parse_spec(&list_spec, 7, three, &npos), IG_EUSAGE);
+    ASSERT_EQ(parse_spec(&list_spec, 2, novalue, &npos), IG_EUSAGE);
+}
+
+TEST(list_flag_usage_says_repeatable)
+{
+    char buf[1024];
+
+    usage_of(&list_spec, buf, sizeof(buf));
+    ASSERT_STR_CONTAINS(buf, "-l, --listen ADDR");
+    ASSERT_STR_CONTAINS(buf, "where (repeatable, up to 3)");
 }

@@ -243,6 +243,61 @@ case_cc_node_dial() {
     wait_line "$tmp/b.log" 'identified: agent "igord/0\.1\.0"' >/dev/null
 }
 
+# A node with two --listen addresses answers igord ping on each.
+case_cc_node_two_listen() {
+    start_c_node a --listen /ip4/127.0.0.1/tcp/0
+    local deadline=$((SECONDS + WAIT_S)) addrs
+    while [ "$(grep -c 'listening on ' "$tmp/a.log")" -lt 2 ]; do
+        [ $SECONDS -lt $deadline ] || fail "fewer than two listen lines"
+        sleep 0.02
+    done
+    mapfile -t addrs < <(sed -nE 's/.*listening on ([^ ]+).*/\1/p' "$tmp/a.log")
+    [ "${#addrs[@]}" = 2 ] || fail "expected 2 listen addresses, got ${#addrs[@]}"
+    [ "${addrs[0]}" != "${addrs[1]}" ] || fail "both listen lines say ${addrs[0]}"
+    for a in "${addrs[@]}"; do
+        "$IGORD" ping --count 1 "$a" >"$tmp/ping.out" 2>&1 ||
+            fail "igord ping $a exited non-zero"
+        expect_in "$tmp/ping.out" "^PONG from" "PONG from $a"
+    done
+}
+
+# A node given --dial twice connects to both peers.
+case_cc_node_dial_two() {
+    start_c_node a
+    local a_addr=$C_ADDR a_id=${C_ADDR##*/p2p/}
+    start_c_node b
+    local b_addr=$C_ADDR b_id=${C_ADDR##*/p2p/}
+    start_c_node c --dial "$a_addr" --dial "$b_addr"
+    wait_line "$tmp/c.log" "connected to $a_id .*outbound" >/dev/null
+    wait_line "$tmp/c.log" "connected to $b_id .*outbound" >/dev/null
+    wait_line "$tmp/a.log" "connected to .*inbound" >/dev/null
+    wait_line "$tmp/b.log" "connected to .*inbound" >/dev/null
+}
+
+# More --listen or --dial addresses than a node holds is a usage error.
+case_node_too_many_addrs() {
+    local args=() rc
+    for i in 1 2 3 4 5 6 7 8 9; do
+        args+=(--listen /ip4/127.0.0.1/tcp/0)
+    done
+    rc=0
+    timeout 5 "$IGORD" node --data-dir "$tmp/n" "${args[@]}" \
+        >"$tmp/listen9.out" 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "nine --listen: exit $rc, not 2"
+    expect_in "$tmp/listen9.out" "^igord: --listen: at most 8 values" "message"
+    args=()
+    for i in 1 2 3 4 5 6 7 8; do
+        args+=(--dial /ip4/127.0.0.1/tcp/1)
+    done
+    rc=0
+    timeout 5 "$IGORD" node --data-dir "$tmp/n" "${args[@]}" --peer \
+        /ip4/127.0.0.1/tcp/1 >"$tmp/dial9.out" 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "nine dial addresses: exit $rc, not 2"
+    expect_in "$tmp/dial9.out" "^igord: --peer: at most 8 values" "message"
+    grep -q "listening on" "$tmp/dial9.out" && fail "the node started"
+    return 0
+}
+
 # The key is made once (0600), kept across restarts, and SIGTERM stops
 # the node cleanly.
 case_node_key_and_signal() {
