@@ -427,17 +427,16 @@ static void expire(struct ig_stream *s)
 
 void ig__stream_check_time(struct ig_conn *c, uint64_t now)
 {
-    uint64_t next = 0;
-
+    /* Recomputed here; a stream opened from a report arms it itself. */
+    c->neg_due = 0;
     for (struct ig_stream *s = c->streams; s; s = s->next) {
         if (!s->ms || s->dead || !s->neg_due)
             continue;
         if (now >= s->neg_due)
             expire(s);
-        else if (!next || s->neg_due < next)
-            next = s->neg_due;
+        else if (!c->neg_due || s->neg_due < c->neg_due)
+            c->neg_due = s->neg_due;
     }
-    c->neg_due = next;
 }
 
 /* ---- the application side ---- */

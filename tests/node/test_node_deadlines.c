@@ -113,3 +113,26 @@ TEST(stream_stalled_in_negotiation_is_reset)
     hpeer_close(&bad);
     hnode_stop(&node);
 }
+
+/* The node's own stream counts too: its identify stream to a peer that
+ * never answers is reset at the deadline and identify reports why. */
+TEST(own_stream_unanswered_is_reset)
+{
+    static const uint32_t identify[] = { 2 }; /* the node's first stream */
+    struct hnode node;
+    struct hpeer quiet;
+    char id[IG_PEERID_STRMAX], line[IG_PEERID_STRMAX + 32];
+    long t0 = hnow_ms();
+
+    hnode_start_with(&node, "--negotiation-timeout", "300ms");
+    hpeer_connect(&quiet, &node);
+    ASSERT_OK(hpeer_noise(&quiet, &node, 0));
+    ASSERT_TRUE(hpeer_wait_resets(&quiet, identify, 1, 5000));
+    ASSERT_TRUE(hnow_ms() - t0 >= 300);
+    ASSERT_TRUE(ig_peerid_format(&quiet.key.id, id, sizeof(id)) > 0);
+    snprintf(line, sizeof(line), "identify of %s failed", id);
+    ASSERT_TRUE(hnode_log_has(&node, line, "timed out", 2000));
+    ASSERT_OK(hpeer_ping(&quiet, 1));
+    hpeer_close(&quiet);
+    hnode_stop(&node);
+}
