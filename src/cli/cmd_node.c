@@ -18,6 +18,7 @@ static struct {
     struct ig_flag_list listen, dial; /* --dial and --peer share one */
     const char *level, *data_dir;
     uint64_t handshake_ns, idle_ns, frame_ns, negotiate_ns;
+    uint64_t keepalive_ns, keepalive_timeout_ns;
     int echo, late_mux;
 } opt = {
     .listen = { opt.listen_v, IG_NODE_MAX_ADDRS, 0 },
@@ -70,11 +71,11 @@ static const struct ig_flag node_flags[] = {
       "close connections not secured and multiplexed by then" },
     { "idle-timeout",
       0,
-      IG_FLAG_DURATION,
+      IG_FLAG_DURATION_OFF,
       &opt.idle_ns,
       "D",
       "5m",
-      "close connections without streams or traffic for this long" },
+      "close connections without a stream for this long (0: never)" },
     { "frame-timeout",
       0,
       IG_FLAG_DURATION,
@@ -89,6 +90,21 @@ static const struct ig_flag node_flags[] = {
       "D",
       "10s",
       "reset streams whose protocol is not agreed by then" },
+    { "keepalive",
+      0,
+      IG_FLAG_DURATION_OFF,
+      &opt.keepalive_ns,
+      "D",
+      "30s",
+      "ping a peer that has sent nothing for this long (0: never)" },
+    { "keepalive-timeout",
+      0,
+      IG_FLAG_DURATION_OFF,
+      &opt.keepalive_timeout_ns,
+      "D",
+      "10s",
+      "close a connection that sends nothing this long after a ping "
+      "(0: never)" },
     { "no-early-muxer",
       0,
       IG_FLAG_BOOL,
@@ -113,7 +129,9 @@ static const struct ig_flags_spec node_spec = {
 /* Durations come in ns; a nonzero value below 1 ms still counts. */
 static uint64_t ns_to_ms(uint64_t ns)
 {
-    return ns ? (ns + 999999) / 1000000 : 0;
+    if (ns == IG_FLAG_OFF)
+        return IG_NODE_OFF;
+    return ns ? ns / 1000000 + (ns % 1000000 != 0) : 0;
 }
 
 static void node_cfg(struct ig_node_cfg *cfg)
@@ -132,6 +150,8 @@ static void node_cfg(struct ig_node_cfg *cfg)
     cfg->idle_ms = ns_to_ms(opt.idle_ns);
     cfg->frame_ms = ns_to_ms(opt.frame_ns);
     cfg->negotiate_ms = ns_to_ms(opt.negotiate_ns);
+    cfg->keepalive_ms = ns_to_ms(opt.keepalive_ns);
+    cfg->keepalive_timeout_ms = ns_to_ms(opt.keepalive_timeout_ns);
 }
 
 int ig_cmd_node(int argc, char **argv)

@@ -184,6 +184,16 @@ static int list_append(const struct ig_flags_spec *spec,
     return 0;
 }
 
+/* A duration that may also switch its feature off ("0", "0s", "off"). */
+static int parse_duration_off(const char *v, uint64_t *out)
+{
+    int rc = strcmp(v, "off") ? ig_flags_parse_duration(v, out) : 0;
+
+    if (rc == 0 && (!strcmp(v, "off") || *out == 0))
+        *out = IG_FLAG_OFF;
+    return rc;
+}
+
 static int set_value(const struct ig_flags_spec *spec,
                      const struct ig_flag *f,
                      const char *v)
@@ -205,6 +215,9 @@ static int set_value(const struct ig_flags_spec *spec,
         case IG_FLAG_DURATION:
             rc = ig_flags_parse_duration(v, (uint64_t *)f->out);
             break;
+        case IG_FLAG_DURATION_OFF:
+            rc = parse_duration_off(v, (uint64_t *)f->out);
+            break;
         default:
             rc = -EINVAL;
     }
@@ -213,12 +226,14 @@ static int set_value(const struct ig_flags_spec *spec,
           spec, "--%s: duration '%s' must be more than zero", f->name, v);
     if (rc == 0)
         return 0;
-    if (f->kind == IG_FLAG_DURATION)
+    if (f->kind == IG_FLAG_DURATION || f->kind == IG_FLAG_DURATION_OFF)
         return usage_error(spec,
-                           "--%s: bad duration '%s' (a number and a unit "
+                           "--%s: bad duration '%s' (%sa number and a unit "
                            "ns, us, ms, s, m or h: 500ms, 1.5s, 2m)",
                            f->name,
-                           v);
+                           v,
+                           f->kind == IG_FLAG_DURATION_OFF ? "0 or off, or "
+                                                           : "");
     return usage_error(spec, "--%s: bad value '%s'", f->name, v);
 }
 

@@ -9,12 +9,16 @@
 #include <stdio.h>
 
 enum ig_flag_kind {
-    IG_FLAG_STRING = 0,   /* out: const char ** (points into argv) */
-    IG_FLAG_BOOL = 1,     /* out: int *, set to 1 (or --x=false -> 0) */
-    IG_FLAG_UINT = 2,     /* out: uint64_t *, decimal */
-    IG_FLAG_DURATION = 3, /* out: uint64_t * in nanoseconds */
-    IG_FLAG_LIST = 4,     /* out: struct ig_flag_list *; repeatable */
+    IG_FLAG_STRING = 0,       /* out: const char ** (points into argv) */
+    IG_FLAG_BOOL = 1,         /* out: int *, set to 1 (or --x=false -> 0) */
+    IG_FLAG_UINT = 2,         /* out: uint64_t *, decimal */
+    IG_FLAG_DURATION = 3,     /* out: uint64_t * in nanoseconds */
+    IG_FLAG_LIST = 4,         /* out: struct ig_flag_list *; repeatable */
+    IG_FLAG_DURATION_OFF = 5, /* as DURATION; "0" or "off" give IG_FLAG_OFF */
 };
+
+/* What an IG_FLAG_DURATION_OFF option holds when turned off. */
+#define IG_FLAG_OFF UINT64_MAX
 
 /*
  * The values of a repeatable string option, in the order given, pointing

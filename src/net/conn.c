@@ -90,9 +90,8 @@ int ig__conn_new(struct ig_host *h,
     }
     ig_buf_init(&c->rx, RX_MAX);
     ig_buf_init(&c->tx, TX_MAX);
-    c->last_active = ig_host_now_ms();
-    c->last_read = c->last_active;
-    c->deadline = c->last_active + h->cfg.handshake_ms;
+    c->last_read = ig_host_now_ms();
+    c->deadline = c->last_read + h->cfg.handshake_ms;
     c->state = C_CONNECTING;
     rc = connecting ? 0 : start_security(c);
     if (rc < 0) {
@@ -222,7 +221,6 @@ static int write_out(struct ig_conn *c)
         if (n < 0)
             return -errno;
         ig_buf_consume(&c->tx, (size_t)n);
-        c->last_active = ig_host_now_ms();
     }
     if (c->tx_blocked && ig_buf_len(&c->tx) < TX_SOFT && c->mux) {
         c->tx_blocked = 0;
@@ -310,6 +308,7 @@ static int start_mux(struct ig_conn *c)
         return rc;
     c->state = C_MUX;
     c->deadline = 0;
+    c->idle_since = ig_host_now_ms();
     c->announced = 1;
     if (h->on_event)
         h->on_event(h->ud, c, IG_CONN_UP, 0, "");
@@ -521,8 +520,8 @@ void ig__conn_readable(struct ig_conn *c)
             return;
         }
         ig_buf_commit(&c->rx, (size_t)n);
-        c->last_active = ig_host_now_ms();
-        c->last_read = c->last_active;
+        c->last_read = ig_host_now_ms();
+        c->ka_due = 0; /* any byte answers a keepalive ping */
         process(c);
         if ((size_t)n < READ_CHUNK)
             break;
@@ -551,9 +550,52 @@ void ig__conn_writable(struct ig_conn *c)
     ig__conn_touch(c);
 }
 
+/* t + ms, where a deadline past the end of time is none. */
+static uint64_t after(uint64_t t, uint64_t ms)
+{
+    return ms > UINT64_MAX - t ? UINT64_MAX : t + ms;
+}
+
+/* A frame has begun arriving in some layer and is not complete. */
+static int mid_frame(const struct ig_conn *c)
+{
+    return ig_buf_len(&c->rx) || ig_noise_partial(c->noise) ||
+           ig_yamux_in_frame(c->mux);
+}
+
+/* A peer that vanished without a FIN (host gone, partition) would hold
+ * the connection and its streams forever: after keepalive_ms of silence
+ * ping it, and close if nothing at all comes back in time. */
+static void keepalive(struct ig_conn *c, uint64_t now)
+{
+    const struct ig_host_cfg *cfg = &c->host->cfg;
+    int rc;
+
+    if (c->ka_due) {
+        if (now >= c->ka_due)
+            ig__conn_fail(c,
+                          IG_ETIMEOUT,
+                          "keepalive: no answer in %llu ms",
+                          (unsigned long long)cfg->keepalive_timeout_ms);
+        return;
+    }
+    if (now < after(c->last_read, cfg->keepalive_ms))
+        return;
+    rc = ig_yamux_ping(c->mux, ++c->ka_opaque);
+    if (rc < 0) {
+        ig__conn_fail(c, rc, "keepalive: %s", ig_strerror(rc));
+        return;
+    }
+    /* Without a timeout the ping still goes out, as NATs like. */
+    c->ka_due = cfg->keepalive_timeout_ms
+                  ? after(now, cfg->keepalive_timeout_ms)
+                  : UINT64_MAX;
+    ig__conn_touch(c);
+}
+
 void ig__conn_check_time(struct ig_conn *c, uint64_t now)
 {
-    struct ig_host *h = c->host;
+    const struct ig_host_cfg *cfg = &c->host->cfg;
 
     if (c->state == C_CLOSING)
         return;
@@ -561,23 +603,56 @@ void ig__conn_check_time(struct ig_conn *c, uint64_t now)
         ig__conn_fail(c, IG_ETIMEOUT, "handshake timed out");
         return;
     }
-    if (c->neg_due && now >= c->neg_due && c->state == C_MUX)
+    if (c->state != C_MUX)
+        return;
+    if (c->neg_due && now >= c->neg_due)
         ig__stream_check_time(c, now);
-    if (h->cfg.idle_ms && c->state == C_MUX && !c->streams &&
-        now >= c->last_active + h->cfg.idle_ms) {
+    if (cfg->idle_ms && !c->streams &&
+        now >= after(c->idle_since, cfg->idle_ms)) {
         ig__conn_fail(c, IG_ETIMEOUT, "idle");
         return;
     }
     /* A peer that starts a frame and stops would hold its buffers and
      * a slot forever: half a frame gets frame_ms to finish. */
-    if (h->cfg.frame_ms && c->state == C_MUX &&
-        (ig_buf_len(&c->rx) || ig_noise_partial(c->noise) ||
-         ig_yamux_in_frame(c->mux)) &&
-        now >= c->last_read + h->cfg.frame_ms)
+    if (cfg->frame_ms && mid_frame(c) &&
+        now >= after(c->last_read, cfg->frame_ms)) {
         ig__conn_fail(c,
                       IG_ETIMEOUT,
                       "frame stalled for %llu ms",
                       (unsigned long long)(now - c->last_read));
+        return;
+    }
+    if (cfg->keepalive_ms)
+        keepalive(c, now);
+}
+
+static void earliest(uint64_t *due, uint64_t t)
+{
+    if (t && t < *due)
+        *due = t;
+}
+
+/* Mirrors ig__conn_check_time(): a time given here that it did not act
+ * on would spin the loop. */
+uint64_t ig__conn_next_due(const struct ig_conn *c)
+{
+    const struct ig_host_cfg *cfg = &c->host->cfg;
+    uint64_t due = UINT64_MAX;
+
+    if (c->state == C_CLOSING)
+        return due;
+    earliest(&due, c->deadline);
+    if (c->state != C_MUX)
+        return due;
+    earliest(&due, c->neg_due);
+    if (cfg->idle_ms && !c->streams)
+        earliest(&due, after(c->idle_since, cfg->idle_ms));
+    if (cfg->frame_ms && mid_frame(c))
+        earliest(&due, after(c->last_read, cfg->frame_ms));
+    if (cfg->keepalive_ms)
+        earliest(
+          &due, c->ka_due ? c->ka_due : after(c->last_read, cfg->keepalive_ms));
+    return due;
 }
 
 /* Closing: tell yamux peers goodbye, push out what we can, then free. */

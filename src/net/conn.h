@@ -115,11 +115,13 @@ struct ig_conn {
     struct ig_yamux *mux;
     struct ig_stream *streams;
     struct ig_stream *dead;
-    uint64_t deadline;    /* handshake deadline, 0 once up */
-    uint64_t neg_due;     /* no stream negotiation ends before; 0: none */
-    uint64_t last_active; /* last byte read or written */
-    uint64_t last_read;   /* last byte read */
-    int status;           /* why it is closing */
+    uint64_t deadline;   /* handshake deadline, 0 once up */
+    uint64_t neg_due;    /* no stream negotiation ends before; 0: none */
+    uint64_t idle_since; /* up, or its last stream freed */
+    uint64_t last_read;  /* last byte read */
+    uint64_t ka_due;     /* our keepalive ping unanswered: close then */
+    uint32_t ka_opaque;  /* value of the last keepalive ping */
+    int status;          /* why it is closing */
     char reason[IG_REASON_MAX];
     void *user;
     int announced;             /* IG_CONN_UP was reported */
@@ -154,8 +156,12 @@ long ig__conn_write_direct(struct ig_conn *c,
  * Returns 1 when the connection is gone (freed). */
 int ig__conn_service(struct ig_conn *c);
 
-/* Handshake, idle, frame and stream negotiation deadlines. */
+/* Handshake, idle, frame and stream negotiation deadlines; keepalive. */
 void ig__conn_check_time(struct ig_conn *c, uint64_t now);
+
+/* When ig__conn_check_time() next has something to do for c (the
+ * earliest of its deadlines), or UINT64_MAX for never. */
+uint64_t ig__conn_next_due(const struct ig_conn *c);
 
 /* Queue c for ig__conn_service() in this loop pass. */
 void ig__conn_touch(struct ig_conn *c);

@@ -35,6 +35,8 @@ void ig_host_cfg_default(struct ig_host_cfg *cfg)
     cfg->idle_ms = 300000;
     cfg->frame_ms = 30000;
     cfg->negotiate_ms = 10000;
+    cfg->keepalive_ms = 30000;
+    cfg->keepalive_timeout_ms = 10000;
     cfg->max_msg = 64u * 1024u;
 }
 
@@ -408,7 +410,7 @@ static void run_timers(struct ig_host *h, uint64_t now)
     }
 }
 
-/* Wait no longer than the next timer, connection or stream deadline. */
+/* Wait no longer than the next timer or connection deadline. */
 static int next_timeout(struct ig_host *h, int timeout_ms, uint64_t now)
 {
     uint64_t due = UINT64_MAX;
@@ -416,14 +418,11 @@ static int next_timeout(struct ig_host *h, int timeout_ms, uint64_t now)
     if (h->timers)
         due = h->timers->due;
     for (struct ig_conn *c = h->conns; c; c = c->next) {
-        if (c->deadline && c->deadline < due)
-            due = c->deadline;
-        if (c->neg_due && c->neg_due < due)
-            due = c->neg_due;
+        uint64_t t = ig__conn_next_due(c);
+
+        if (t < due)
+            due = t;
     }
-    /* Idle connections are checked once a second. */
-    if (h->cfg.idle_ms && h->conns && now + 1000 < due)
-        due = now + 1000;
     if (due == UINT64_MAX)
         return timeout_ms;
     due = due > now ? due - now : 0;

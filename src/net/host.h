@@ -14,24 +14,30 @@
 
 /* What a host does per connection, and how much it lets peers take. */
 struct ig_host_cfg {
-    const struct ig_nodekey *key; /* borrowed; must outlive the host */
-    const char *agent_version;    /* identify agentVersion */
-    uint32_t max_conns;           /* open connections, both directions */
-    uint32_t max_handshakes;      /* inbound ones not yet through handshake */
-    uint32_t max_streams;         /* per connection */
-    uint32_t window;              /* yamux receive window per stream */
-    uint64_t handshake_ms;        /* dial/accept to muxer ready */
-    uint64_t idle_ms;             /* no stream and no traffic: close */
-    uint64_t frame_ms;            /* a frame begun, no byte since: close */
-    uint64_t negotiate_ms;        /* stream opened to protocol agreed */
-    size_t max_msg;               /* longest message of built-in protocols */
-    int no_early_muxer;           /* offer no muxer inside Noise */
+    const struct ig_nodekey *key;  /* borrowed; must outlive the host */
+    const char *agent_version;     /* identify agentVersion */
+    uint32_t max_conns;            /* open connections, both directions */
+    uint32_t max_handshakes;       /* inbound ones not yet through handshake */
+    uint32_t max_streams;          /* per connection */
+    uint32_t window;               /* yamux receive window per stream */
+    uint64_t handshake_ms;         /* dial/accept to muxer ready */
+    uint64_t idle_ms;              /* no stream for this long: close */
+    uint64_t frame_ms;             /* a frame begun, no byte since: close */
+    uint64_t negotiate_ms;         /* stream opened to protocol agreed */
+    uint64_t keepalive_ms;         /* nothing received: send a yamux ping */
+    uint64_t keepalive_timeout_ms; /* then nothing received: close */
+    size_t max_msg;                /* longest message of built-in protocols */
+    int no_early_muxer;            /* offer no muxer inside Noise */
 };
 
 /* Defaults: 256 connections (at most 128 of them inbound and still in
  * handshake), 256 streams each, 10 s handshake, 5 min idle, 30 s for the
  * rest of a frame that has started, 10 s for a stream's multistream
- * negotiation (0 in any deadline: none). */
+ * negotiation (0 in any deadline: none). A multiplexed connection that
+ * has received nothing for 30 s gets a yamux ping; if nothing at all
+ * arrives within 10 s after it, it is closed with IG_ETIMEOUT (0 as the
+ * interval: no pings; 0 as the timeout: pings, but silence never
+ * closes). */
 void ig_host_cfg_default(struct ig_host_cfg *cfg);
 
 /* Connection events, reported to the owner (who logs them). */

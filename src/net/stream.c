@@ -22,6 +22,8 @@
 
 static void stream_free(struct ig_stream *s)
 {
+    /* The idle clock runs from the last stream's end. */
+    s->conn->idle_since = ig_host_now_ms();
     free(s->ms);
     free(s->proto);
     ig_buf_free(&s->rx);

@@ -217,6 +217,15 @@ static int dial_all(struct ig_node *n,
     return 0;
 }
 
+/* A node setting over the host's default: 0 keeps it, IG_NODE_OFF is 0. */
+static void pick_ms(uint64_t *host, uint64_t node)
+{
+    if (node == IG_NODE_OFF)
+        *host = 0;
+    else if (node)
+        *host = node;
+}
+
 int ig_node_start(const struct ig_node_cfg *cfg,
                   struct ig_node **out,
                   char *err,
@@ -237,14 +246,12 @@ int ig_node_start(const struct ig_node_cfg *cfg,
       "node", "%s node key, peer ID %s", created ? "created" : "loaded", n->id);
     ig_host_cfg_default(&hc);
     hc.key = &n->key;
-    if (cfg->handshake_ms)
-        hc.handshake_ms = cfg->handshake_ms;
-    if (cfg->idle_ms)
-        hc.idle_ms = cfg->idle_ms;
-    if (cfg->frame_ms)
-        hc.frame_ms = cfg->frame_ms;
-    if (cfg->negotiate_ms)
-        hc.negotiate_ms = cfg->negotiate_ms;
+    pick_ms(&hc.handshake_ms, cfg->handshake_ms);
+    pick_ms(&hc.idle_ms, cfg->idle_ms);
+    pick_ms(&hc.frame_ms, cfg->frame_ms);
+    pick_ms(&hc.negotiate_ms, cfg->negotiate_ms);
+    pick_ms(&hc.keepalive_ms, cfg->keepalive_ms);
+    pick_ms(&hc.keepalive_timeout_ms, cfg->keepalive_timeout_ms);
     hc.no_early_muxer = cfg->no_early_muxer;
     rc = ig_host_new(&n->host, &hc, on_event, n);
     if (rc == 0 && cfg->test_echo)

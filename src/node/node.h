@@ -21,10 +21,15 @@ struct ig_node_cfg {
     size_t ndial;
     int test_echo;      /* serve IG_NODE_TEST_ECHO (interop tests) */
     int no_early_muxer; /* negotiate yamux after Noise, not inside it */
-    /* Connection and stream negotiation deadlines in ms; 0 keeps the
-     * host's default. */
+    /* Connection and stream negotiation deadlines and the keepalive
+     * (interval and answer timeout) in ms; 0 keeps the host's default,
+     * IG_NODE_OFF turns that one off. */
     uint64_t handshake_ms, idle_ms, frame_ms, negotiate_ms;
+    uint64_t keepalive_ms, keepalive_timeout_ms;
 };
+
+/* A deadline or interval of struct ig_node_cfg that is switched off. */
+#define IG_NODE_OFF UINT64_MAX
 
 struct ig_node;
 

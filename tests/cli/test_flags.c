@@ -13,7 +13,7 @@
 
 static const char *budget, *dir;
 static int verbose;
-static uint64_t ticks, interval;
+static uint64_t ticks, interval, idle;
 
 static const struct ig_flag flags[] = {
     { "budget", 'b', IG_FLAG_STRING, &budget, "B", "1.0", "budget" },
@@ -21,16 +21,17 @@ static const struct ig_flag flags[] = {
     { "verbose", 'v', IG_FLAG_BOOL, &verbose, NULL, NULL, "talk" },
     { "ticks", 0, IG_FLAG_UINT, &ticks, "N", NULL, "ticks" },
     { "tick-interval", 0, IG_FLAG_DURATION, &interval, "D", "1s", "every" },
+    { "idle", 0, IG_FLAG_DURATION_OFF, &idle, "D", "5m", "idle" },
 };
 static const struct ig_flags_spec spec = {
-    "t [options] <x>", "About.", flags, 5, 1, 2
+    "t [options] <x>", "About.", flags, 6, 1, 2
 };
 
 static void reset(void)
 {
     budget = dir = NULL;
     verbose = 0;
-    ticks = interval = 0;
+    ticks = interval = idle = 0;
 }
 
 /* Run the parser on sp with stderr and stdout sent to /dev/null. */
@@ -162,6 +163,30 @@ TEST(duration_flag)
     ASSERT_EQ(parse(3, bad, &npos), IG_EUSAGE);
     ASSERT_EQ(parse(3, zero, &npos), IG_EUSAGE);
     ASSERT_EQ(parse(4, zero_ms, &npos), IG_EUSAGE);
+}
+
+/* A duration that can be switched off takes 0 or "off" for that. */
+TEST(duration_off_flag)
+{
+    char *some[] = { "t", "--idle", "2m", "x" };
+    char *zero[] = { "t", "--idle=0", "x" };
+    char *zero_s[] = { "t", "--idle", "0s", "x" };
+    char *off[] = { "t", "--idle", "off", "x" };
+    char *bad[] = { "t", "--idle", "offf", "x" };
+    int npos;
+
+    reset();
+    ASSERT_OK(parse(4, some, &npos));
+    ASSERT_U64_EQ(idle, 120000000000ULL);
+    ASSERT_OK(parse(3, zero, &npos));
+    ASSERT_U64_EQ(idle, IG_FLAG_OFF);
+    idle = 0;
+    ASSERT_OK(parse(4, zero_s, &npos));
+    ASSERT_U64_EQ(idle, IG_FLAG_OFF);
+    idle = 0;
+    ASSERT_OK(parse(4, off, &npos));
+    ASSERT_U64_EQ(idle, IG_FLAG_OFF);
+    ASSERT_EQ(parse(4, bad, &npos), IG_EUSAGE);
 }
 
 TEST(errors)

@@ -233,6 +233,21 @@ case_cc_wrong_peer() {
     wait_line "$tmp/a.log" "connection to .* (closed|failed)" >/dev/null
 }
 
+# js-libp2p answers our yamux keepalive pings: a node that pings every
+# 200 ms and closes after 1 s without an answer keeps its connection to
+# a js peer that sends nothing else.
+case_c_keepalive_js() {
+    start_js
+    start_c_node c --keepalive 200ms --keepalive-timeout 1s --dial "$JS_ADDR"
+    wait_line "$tmp/c.log" 'identified: agent "js-libp2p' >/dev/null
+    sleep 3
+    if grep -qE "connection to .* (closed|failed)" "$tmp/c.log"; then
+        fail "the connection to js-libp2p went down"
+    fi
+    "$IGORD" ping --count 1 "$JS_ADDR" >"$tmp/ping.out" 2>&1 ||
+        fail "js peer stopped answering"
+}
+
 # Two C nodes: one dials the other at start (--dial), both log it.
 case_cc_node_dial() {
     start_c_node a

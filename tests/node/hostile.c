@@ -95,20 +95,18 @@ static void exec_node(const struct hnode *n)
 {
     int fd = open(n->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const char *bin = getenv("IGORD_BIN"); /* to try another build */
+    char *argv[6 + HNODE_MAX_ARGS + 1] = {
+        "igord", "node", "--listen", "/ip4/127.0.0.1/tcp/0", "--data-dir",
+    };
+    size_t k = 5;
 
+    argv[k++] = (char *)n->dir;
+    for (size_t i = 0; n->xargs[i]; i++)
+        argv[k++] = (char *)n->xargs[i];
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test takes it along */
     dup2(fd, 1);
     dup2(fd, 2);
-    execl(bin ? bin : IG_BINARY_DIR "/igord",
-          "igord",
-          "node",
-          "--listen",
-          "/ip4/127.0.0.1/tcp/0",
-          "--data-dir",
-          n->dir,
-          n->xflag,
-          n->xval,
-          (char *)NULL);
+    execv(bin ? bin : IG_BINARY_DIR "/igord", argv);
     _exit(127);
 }
 
@@ -141,11 +139,21 @@ void hnode_start(struct hnode *n)
 
 void hnode_start_with(struct hnode *n, const char *flag, const char *value)
 {
+    const char *args[] = { flag, value, NULL };
+
+    hnode_start_args(n, flag ? args : args + 2);
+}
+
+void hnode_start_args(struct hnode *n, const char *const *args)
+{
     long until = hnow_ms() + IO_MS;
+    size_t i;
 
     memset(n, 0, sizeof(*n));
-    n->xflag = flag;
-    n->xval = flag ? value : NULL;
+    for (i = 0; args[i]; i++) {
+        ASSERT_TRUE(i < HNODE_MAX_ARGS);
+        n->xargs[i] = args[i];
+    }
     snprintf(n->dir, sizeof(n->dir), "/tmp/ig_hostile_XXXXXX");
     ASSERT_TRUE(mkdtemp(n->dir) != NULL);
     snprintf(n->log, sizeof(n->log), "%s/node.log", n->dir);
@@ -388,6 +396,10 @@ static void take_frames(struct hpeer *p,
             return;
         if (((uint32_t)p->pt[2] << 8 | p->pt[3]) & IG_YAMUX_RST)
             note_reset(p, fid);
+        if (p->pt[1] == IG_YAMUX_PING && p->pt[3] == IG_YAMUX_SYN) {
+            p->pings++;
+            p->ping_last = len;
+        }
         if (p->pt[1] == 0 && id && fid == id && *slen + len <= scap) {
             memcpy(s + *slen, p->pt + 12, len);
             *slen += len;
@@ -450,6 +462,28 @@ int hpeer_wait_resets(struct hpeer *p, const uint32_t *ids, size_t n, int ms)
         if (hnow_ms() >= until || read_plain(p, (int)(until - hnow_ms())) < 0)
             return 0;
     }
+}
+
+int hpeer_wait_ping(struct hpeer *p, int ms)
+{
+    long until = hnow_ms() + ms;
+    uint32_t seen = p->pings;
+
+    for (;;) {
+        take_frames(p, 0, NULL, NULL, 0);
+        if (p->pings != seen)
+            return 1;
+        if (hnow_ms() >= until || read_plain(p, (int)(until - hnow_ms())) < 0)
+            return 0;
+    }
+}
+
+void hpeer_pong(struct hpeer *p, uint32_t opaque)
+{
+    uint8_t h[IG_YAMUX_HEADER_LEN];
+
+    ig_yamux_put_header(h, IG_YAMUX_PING, IG_YAMUX_ACK, 0, opaque);
+    hpeer_send(p, h, sizeof(h));
 }
 
 int hpeer_good_ping(const struct hnode *n)

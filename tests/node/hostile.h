@@ -12,6 +12,8 @@
 #include "net/peerid.h"
 #include "net/yamux.h"
 
+#define HNODE_MAX_ARGS 8
+
 /* A running `igord node` on 127.0.0.1 with its log in a temp dir. */
 struct hnode {
     pid_t pid;
@@ -19,7 +21,7 @@ struct hnode {
     char dir[64];
     char log[128];
     struct ig_peerid id;
-    const char *xflag, *xval; /* one extra "--flag value" for the node */
+    const char *xargs[HNODE_MAX_ARGS + 1]; /* extra options, NULL-ended */
 };
 
 /* A client connection: the socket, its Noise session once secured,
@@ -34,12 +36,17 @@ struct hpeer {
     size_t ptlen;
     uint32_t resets[64]; /* ids of the streams the node reset */
     size_t nresets;
+    uint32_t pings;     /* yamux pings (SYN) the node sent */
+    uint32_t ping_last; /* the opaque value of the last one */
 };
 
 /* Start and stop the node; stop fails the test if it crashed. */
 void hnode_start(struct hnode *n);
 /* Start it with one extra option, such as "--frame-timeout" "300ms". */
 void hnode_start_with(struct hnode *n, const char *flag, const char *value);
+/* Start it with extra arguments, a NULL-ended list of at most
+ * HNODE_MAX_ARGS ("--keepalive", "300ms", NULL). */
+void hnode_start_args(struct hnode *n, const char *const *args);
 void hnode_stop(struct hnode *n);
 
 /* 1 when the node's log gains a line holding both needles within ms. */
@@ -87,6 +94,13 @@ int hpeer_ping(struct hpeer *p, uint32_t id);
 /* 1 when the node has reset every one of the n streams in ids within ms
  * (resets seen earlier on p count). */
 int hpeer_wait_resets(struct hpeer *p, const uint32_t *ids, size_t n, int ms);
+
+/* 1 when the node sends p a yamux ping within ms (pings seen earlier on
+ * p do not count); its value is then in p->ping_last. */
+int hpeer_wait_ping(struct hpeer *p, int ms);
+
+/* Answer a ping of the node's: a ping ACK with its opaque value. */
+void hpeer_pong(struct hpeer *p, uint32_t opaque);
 
 /* A whole good session: connect, negotiate, open a ping stream and get
  * 32 bytes echoed. Returns 0 when the node served it. */

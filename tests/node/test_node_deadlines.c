@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Deadlines of a real node: a peer that stops in the middle of a yamux
  * frame, or of a Noise transport frame, is closed once the frame
- * deadline passes, and a stream left in multistream-select is reset at
- * the negotiation deadline; the reason is logged, others are served. */
+ * deadline passes, a stream left in multistream-select is reset at the
+ * negotiation deadline, and a peer that answers no keepalive ping is
+ * closed; the reason is logged, others are served. */
 #define IG_TEST_MAIN
 #include "test.h"
 
@@ -52,6 +53,38 @@ TEST(noise_frame_stalled_midway)
     uint8_t f[12] = { 0x03, 0xe8 };
 
     stall_after(f, sizeof(f), 0);
+}
+
+/* The frame deadline wakes the loop itself: with idle checks and
+ * keepalive off nothing else would, and the stall is still closed at
+ * the deadline rather than at some later event. */
+TEST(frame_stall_closed_without_idle_checks)
+{
+    static const char *const args[] = {
+        "--idle-timeout",  "0",     "--keepalive", "off",
+        "--frame-timeout", "300ms", NULL
+    };
+    struct hnode node;
+    struct hpeer bad;
+    uint8_t h[12];
+    char key[32];
+    long t0;
+
+    hnode_start_args(&node, args);
+    hpeer_connect(&bad, &node);
+    hpeer_log_key(&bad, key, sizeof(key));
+    ASSERT_OK(hpeer_noise(&bad, &node, 0));
+    ig_yamux_put_header(h, 0, 1, 1, 100);
+    hpeer_send(&bad, h, 7);
+    t0 = hnow_ms();
+    /* Loose: the next thing that would wake the node is the 10 s
+     * negotiation deadline of its identify stream. */
+    ASSERT_TRUE(hpeer_wait_closed(&bad, 3000));
+    ASSERT_TRUE(hnow_ms() - t0 >= 250);
+    ASSERT_TRUE(hnode_log_has(&node, key, "frame stalled", 2000));
+    ASSERT_OK(hpeer_good_ping(&node));
+    hpeer_close(&bad);
+    hnode_stop(&node);
 }
 
 /* A quiet but complete connection is not a stalled one. */
@@ -134,5 +167,130 @@ TEST(own_stream_unanswered_is_reset)
     ASSERT_TRUE(hnode_log_has(&node, line, "timed out", 2000));
     ASSERT_OK(hpeer_ping(&quiet, 1));
     hpeer_close(&quiet);
+    hnode_stop(&node);
+}
+
+/* A peer whose host vanished keeps its streams open and sends nothing:
+ * after a keepalive interval of silence the node pings it, and when
+ * nothing comes back within the keepalive timeout it closes the
+ * connection, logs why, and goes on serving the others. */
+TEST(keepalive_closes_silent_peer)
+{
+    static const char *const args[] = {
+        "--keepalive", "400ms", "--keepalive-timeout", "400ms", NULL
+    };
+    struct hnode node;
+    struct hpeer silent;
+    char key[32];
+    long t0;
+
+    hnode_start_args(&node, args);
+    hpeer_connect(&silent, &node);
+    hpeer_log_key(&silent, key, sizeof(key));
+    ASSERT_OK(hpeer_noise(&silent, &node, 0));
+    ASSERT_OK(hpeer_ping(&silent, 1)); /* stream 1 stays open */
+    t0 = hnow_ms();
+    ASSERT_TRUE(silent.pings || hpeer_wait_ping(&silent, 5000));
+    ASSERT_TRUE(hnow_ms() - t0 >= 200);
+    ASSERT_OK(hpeer_good_ping(&node));
+    /* Bytes are read but never answered; the stream alone would keep
+     * the connection past the idle timeout. */
+    ASSERT_TRUE(hpeer_wait_closed(&silent, 8000));
+    ASSERT_TRUE(hnow_ms() - t0 >= 600);
+    ASSERT_TRUE(hnode_log_has(
+      &node, key, "keepalive: no answer in 400 ms (timed out)", 2000));
+    ASSERT_OK(hpeer_good_ping(&node));
+    hpeer_close(&silent);
+    hnode_stop(&node);
+}
+
+/* Without a keepalive timeout the pings still go out, as NATs want
+ * traffic, but a peer that answers none of them is not closed. */
+TEST(keepalive_without_timeout_only_pings)
+{
+    static const char *const args[] = {
+        "--keepalive", "200ms", "--keepalive-timeout", "off", NULL
+    };
+    struct hnode node;
+    struct hpeer silent;
+    uint32_t seen;
+
+    hnode_start_args(&node, args);
+    hpeer_connect(&silent, &node);
+    ASSERT_OK(hpeer_noise(&silent, &node, 0));
+    ASSERT_OK(hpeer_ping(&silent, 1));
+    ASSERT_TRUE(silent.pings || hpeer_wait_ping(&silent, 5000));
+    ASSERT_TRUE(!hpeer_wait_closed(&silent, 1200));
+    seen = silent.pings;
+    ASSERT_OK(hpeer_ping(&silent, 3)); /* bytes again, so a ping again */
+    ASSERT_TRUE(silent.pings > seen || hpeer_wait_ping(&silent, 5000));
+    ASSERT_EQ(hnode_log_count(&node, "keepalive"), 0);
+    hpeer_close(&silent);
+    hnode_stop(&node);
+}
+
+/* A peer that answers every ping keeps its connection and its stream
+ * through several keepalive rounds, and nothing is logged about it. */
+TEST(keepalive_answered_keeps_connection)
+{
+    static const char *const args[] = {
+        "--keepalive", "300ms", "--keepalive-timeout", "2s", NULL
+    };
+    struct hnode node;
+    struct hpeer alive;
+    uint32_t answered = 0;
+    long t0;
+
+    hnode_start_args(&node, args);
+    hpeer_connect(&alive, &node);
+    ASSERT_OK(hpeer_noise(&alive, &node, 0));
+    ASSERT_OK(hpeer_ping(&alive, 1));
+    t0 = hnow_ms();
+    while (hnow_ms() - t0 < 2500) {
+        if (alive.pings == answered)
+            ASSERT_TRUE(hpeer_wait_ping(&alive, 3000));
+        answered = alive.pings;
+        hpeer_pong(&alive, alive.ping_last);
+    }
+    ASSERT_TRUE(alive.pings >= 3);
+    ASSERT_OK(hpeer_ping(&alive, 3));
+    ASSERT_EQ(hnode_log_count(&node, "keepalive"), 0);
+    hpeer_close(&alive);
+    hnode_stop(&node);
+}
+
+/* Keepalive traffic is not use: a peer without a stream that answers
+ * every ping is still closed once the idle timeout has passed since its
+ * last stream (here the node's identify stream, reset unanswered). */
+TEST(idle_counts_from_last_stream_despite_keepalive)
+{
+    static const char *const args[] = {
+        "--idle-timeout",
+        "1s",
+        "--keepalive",
+        "200ms",
+        "--keepalive-timeout",
+        "2s",
+        "--negotiation-timeout",
+        "300ms",
+        NULL,
+    };
+    struct hnode node;
+    struct hpeer p;
+    char key[32];
+    long t0;
+
+    hnode_start_args(&node, args);
+    hpeer_connect(&p, &node);
+    hpeer_log_key(&p, key, sizeof(key));
+    ASSERT_OK(hpeer_noise(&p, &node, 0));
+    t0 = hnow_ms();
+    while (hnow_ms() - t0 < 8000 && hpeer_wait_ping(&p, 3000))
+        hpeer_pong(&p, p.ping_last);
+    ASSERT_TRUE(hpeer_wait_closed(&p, 100));
+    ASSERT_TRUE(p.pings >= 2);
+    ASSERT_TRUE(hnow_ms() - t0 >= 1200);
+    ASSERT_TRUE(hnode_log_has(&node, key, "failed: idle", 2000));
+    hpeer_close(&p);
     hnode_stop(&node);
 }
