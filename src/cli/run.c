@@ -402,7 +402,7 @@ static int recover(struct run_ctx *c)
     int rc =
       ig_store_recover(c->store, c->id, what, sizeof(what), err, sizeof(err));
 
-    if (rc > 0)
+    if (rc >= 0 && what[0])
         ig_warn("cli", "agent %s: %s", c->id, what);
     if (rc < 0)
         ig_flags_error(

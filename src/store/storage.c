@@ -532,48 +532,135 @@ static void said(char *what, size_t whatlen, const char *msg, uint64_t tick)
 }
 
 /*
+ * The key an entry must be signed by to be adopted: the current v4
+ * checkpoint's and, when the identity file loads, the identity's. 1
+ * when key is allowed, 0 when not (or when nothing vouches for any).
+ */
+static int agent_key(struct ig_store *s,
+                     const char *id,
+                     const struct ig_ckpt *cur,
+                     const uint8_t *key)
+{
+    struct ig_identity ident;
+    char path[PATH_MAX];
+    int rc, known = 0;
+
+    if (cur && cur->version == IG_CKPT_V4) {
+        if (memcmp(cur->pubkey, key, IG_CKPT_PUBKEY_LEN) != 0)
+            return 0;
+        known = 1;
+    }
+    rc = ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), NULL, 0);
+    if (rc == 0)
+        rc = ig_identity_load(path, &ident, NULL, 0);
+    if (rc == IG_ENOTFOUND)
+        return known;
+    if (rc < 0)
+        return 0; /* a bad identity file vouches for nothing */
+    rc = memcmp(ident.pubkey, key, IG_CKPT_PUBKEY_LEN) == 0;
+    ig_identity_wipe(&ident);
+    return rc;
+}
+
+/*
+ * A chained, validly signed entry made with another key is no save of
+ * this agent (anyone can sign with a fresh key): set it aside as
+ * <entry>.rejected, out of the history and of the next save's way, and
+ * say so in what. The current checkpoint is not touched.
+ */
+static void reject(const char *hpath, char *what, size_t whatlen)
+{
+    char aside[PATH_MAX + 16];
+    size_t n = what ? strlen(what) : 0;
+    int moved;
+
+    snprintf(aside, sizeof(aside), "%s.rejected", hpath);
+    moved = rename(hpath, aside) == 0;
+    if (what && n + 1 < whatlen)
+        snprintf(what + n,
+                 whatlen - n,
+                 "%shistory entry %s chains to the current checkpoint "
+                 "but is signed by another key than the agent's: not "
+                 "adopted, the current checkpoint is unchanged%s%s",
+                 n ? "; " : "",
+                 hpath,
+                 moved ? "; moved it to " : "",
+                 moved ? aside : "");
+}
+
+/* The newest history entry (its name's tick in *tick) when it is
+ * newer than the current checkpoint cur (NULL when there is none). 1
+ * when read into *blob, 0 when there is none to consider, -ENOMEM. */
+static int newer_entry(struct ig_store *s,
+                       const char *id,
+                       const struct ig_ckpt *cur,
+                       char *hpath,
+                       uint64_t *tick,
+                       uint8_t **blob,
+                       size_t *len)
+{
+    int rc = ig_store_history_newest(s, id, tick, NULL, 0);
+
+    if (rc < 0 || (cur && *tick <= cur->tick))
+        return 0;
+    rc = archive_path(s, id, *tick, hpath, PATH_MAX, NULL, 0);
+    if (rc == 0)
+        rc = ig_atomic_read(hpath, IG_CKPT_MAX_FILE, blob, len, NULL, 0);
+    if (rc == -ENOMEM)
+        return rc;
+    return rc == 0; /* unreadable: not a save to complete */
+}
+
+/*
  * The newest history entry is newer than the current checkpoint and
  * chains to it (prev = SHA-256 of the current file, or zero when there
- * is none), with a valid signature: a save died between its two writes.
- * Make the entry current. Returns 1 when it did.
+ * is none), with a valid signature by the agent's key: a save died
+ * between its two writes. Make the entry current. Returns 1 when it
+ * did, 0 when there was nothing to do or the entry was rejected.
  */
 static int roll_forward(struct ig_store *s,
                         const char *id,
                         const uint8_t *cur,
                         size_t curlen,
+                        char *what,
+                        size_t whatlen,
                         char *err,
                         size_t errlen)
 {
     uint8_t want[IG_CKPT_HASH_LEN] = { 0 }, *blob = NULL;
     char hpath[PATH_MAX], path[PATH_MAX];
     struct ig_ckpt c, h;
-    uint64_t tick;
+    uint64_t tick = 0;
     size_t len = 0;
-    int rc = ig_store_history_newest(s, id, &tick, NULL, 0);
+    int rc;
 
-    if (rc < 0 || (cur && (ig_ckpt_parse(cur, curlen, &c, NULL, 0) < 0 ||
-                           tick <= c.tick)))
+    if (cur && ig_ckpt_parse(cur, curlen, &c, NULL, 0) < 0)
         return 0;
     if (cur)
         ig_ckpt_content_hash(cur, curlen, want);
-    rc = archive_path(s, id, tick, hpath, sizeof(hpath), err, errlen);
-    if (rc == 0)
-        rc = ig_atomic_read(hpath, IG_CKPT_MAX_FILE, &blob, &len, NULL, 0);
-    if (rc < 0 && rc != -ENOMEM)
-        rc = 1; /* unreadable: not a save to complete */
-    if (rc == 0 &&
-        (ig_ckpt_parse(blob, len, &h, NULL, 0) < 0 || h.version != IG_CKPT_V4 ||
-         h.tick != tick || memcmp(h.prev_hash, want, sizeof(want)) != 0 ||
-         ig_ckpt_verify(blob, len, NULL, 0) < 0))
-        rc = 1;
-    if (rc == 0)
-        rc = ig_store_path(
-          s, id, IG_STORE_CHECKPOINT, path, sizeof(path), err, errlen);
+    rc = newer_entry(s, id, cur ? &c : NULL, hpath, &tick, &blob, &len);
+    if (rc <= 0)
+        goto out;
+    if (ig_ckpt_parse(blob, len, &h, NULL, 0) < 0 || h.version != IG_CKPT_V4 ||
+        h.tick != tick || memcmp(h.prev_hash, want, sizeof(want)) != 0 ||
+        ig_ckpt_verify(blob, len, NULL, 0) < 0) {
+        rc = 0;
+        goto out;
+    }
+    if (!agent_key(s, id, cur ? &c : NULL, h.pubkey)) {
+        reject(hpath, what, whatlen);
+        rc = 0;
+        goto out;
+    }
+    rc = ig_store_path(
+      s, id, IG_STORE_CHECKPOINT, path, sizeof(path), err, errlen);
     if (rc == 0)
         rc = ig_atomic_file_replace(
           path, blob, len, 0644, sync_flags(s), err, errlen);
+    rc = rc < 0 ? rc : 1;
+out:
     free(blob);
-    return rc < 0 ? rc : rc == 0;
+    return rc;
 }
 
 int ig_store_recover(struct ig_store *s,
@@ -594,7 +681,8 @@ int ig_store_recover(struct ig_store *s,
     rc = ig_store_load_checkpoint(s, id, &cur, &len, err, errlen);
     if (rc < 0 && rc != IG_ENOTFOUND)
         return rc;
-    rc = roll_forward(s, id, rc == 0 ? cur : NULL, len, err, errlen);
+    rc = roll_forward(
+      s, id, rc == 0 ? cur : NULL, len, what, whatlen, err, errlen);
     if (rc > 0) {
         free(cur);
         fixed = 1;

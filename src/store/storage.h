@@ -151,10 +151,15 @@ int ig_store_history_newest(struct ig_store *s,
  * verifies and its next save does not collide: when the newest history
  * entry is newer than <id>.checkpoint, is signed, and its prev hash is
  * the SHA-256 of the current file (zero when there is none), the save
- * died between its writes and the entry becomes current; then, when the
- * current checkpoint has no history entry for its tick, it is written
- * from the current file. what gets one line saying what was done ("" if
- * nothing). Returns 1 after a repair, 0 when none was needed, or an
+ * died between its writes and the entry becomes current, provided its
+ * key is the current checkpoint's and, when <id>.identity loads, the
+ * identity's (with neither, nothing vouches for it). An entry signed by
+ * another key is a forgery: it is renamed <entry>.rejected, the current
+ * checkpoint is left as it is, and what says so naming the file. Then,
+ * when the current checkpoint has no history entry for its tick, it is
+ * written from the current file. what gets one line saying what was
+ * done or refused ("" if nothing; callers should show it whenever it is
+ * not empty). Returns 1 after a repair, 0 when none was made, or an
  * error (-errno, IG_EAGENT_ID, -ENOMEM).
  */
 int ig_store_recover(struct ig_store *s,

@@ -335,6 +335,56 @@ TEST(crashed_save_repaired_on_next_run)
     cleanup(dir, work);
 }
 
+/* Write history/p/<tick+1>.ckpt chaining to dir's checkpoint, with a
+ * budget of 10^9, validly signed by a fresh key (not the agent's). */
+static void forge_next_entry(const char *dir, const char *name)
+{
+    size_t len;
+    char *b = cli_read(pathf(0, dir, "p.checkpoint"), &len);
+    struct ig_identity other;
+    uint8_t *blob = NULL;
+    struct ig_ckpt c;
+    size_t blen = 0;
+
+    ASSERT_OK(ig_identity_generate(&other));
+    ASSERT_OK(ig_ckpt_parse((uint8_t *)b, len, &c, NULL, 0));
+    ig_ckpt_content_hash((uint8_t *)b, len, c.prev_hash);
+    c.tick++;
+    c.budget = 1000000000;
+    ASSERT_OK(ig_ckpt_build_v4(&c, other.secret, &blob, &blen));
+    cli_write(pathf(1, dir, name), blob, blen);
+    free(blob);
+    free(b);
+    ig_identity_wipe(&other);
+}
+
+/* A forged history entry (chained, signed by another key) is not made
+ * current: the run warns naming it and continues the real checkpoint,
+ * and the history stays VALID. */
+TEST(forged_history_entry_not_adopted)
+{
+    char *dir = cli_tmpdir();
+    struct cli_result r;
+
+    run_ticks(dir, "2");
+    forge_next_entry(dir, "history/p/0000000003.ckpt");
+    run_p(&r, dir, "1", "ok");
+    if (r.code != 0)
+        IG_TEST_FAIL("run failed (%d):\n%s", r.code, r.err);
+    ASSERT_STR_CONTAINS(r.err, "history/p/0000000003.ckpt");
+    ASSERT_STR_CONTAINS(r.err, "signed by another key");
+    ASSERT_TRUE(strstr(r.err, "completed an interrupted save") == NULL);
+    ASSERT_STR_CONTAINS(r.out, "resumed from checkpoint at tick 2");
+    cli_result_free(&r);
+    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 3);
+    ASSERT_TRUE(
+      cli_exists(pathf(0, dir, "history/p/0000000003.ckpt.rejected")));
+    expect_valid(dir);
+    run_ticks(dir, "1");
+    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 4);
+    cleanup(dir, NULL);
+}
+
 /* Re-sign dir's checkpoint with the tick set to UINT64_MAX. */
 static void sign_at_max(const char *dir, const char *out)
 {

@@ -502,10 +502,13 @@ TEST(store_crash_between_writes_recovers)
     st_done();
 }
 
-/* Killed in the very first save: only the genesis entry exists. */
+/* Killed in the very first save: only the genesis entry exists, and
+ * the identity file (which the agent writes before its first save)
+ * vouches for its key. */
 TEST(store_crash_in_first_save_recovers)
 {
     char *dir = st_tmpdir();
+    struct ig_identity id;
     struct ig_store *s = NULL;
     uint8_t *a;
     size_t alen;
@@ -514,8 +517,11 @@ TEST(store_crash_in_first_save_recovers)
     crash_in_save(dir, NULL, 0, a, alen);
     ASSERT_TRUE(!file_exists(dir, "x.checkpoint"));
     ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    st_seed_identity(&id);
+    ASSERT_OK(ig_store_save_identity(s, "x", &id, NULL, 0));
     ASSERT_EQ(ig_store_recover(s, "x", NULL, 0, NULL, 0), 1);
     assert_current_tick(dir, "x", 1);
+    ig_identity_wipe(&id);
     free(a);
     ig_store_close(s);
     st_done();
@@ -550,6 +556,114 @@ TEST(store_recover_missing_history_entry)
     free(a);
     free(b);
     free(odd);
+    ig_store_close(s);
+    st_done();
+}
+
+/* A newer entry that chains to the current checkpoint but is signed by
+ * another key (a fresh one): a forgery, never a save to complete. */
+static uint8_t *foreign_blob(const uint8_t *prev_blob,
+                             size_t prev_len,
+                             uint64_t tick,
+                             size_t *len)
+{
+    struct ig_identity other;
+    uint8_t st[8], *blob = NULL;
+    struct ig_ckpt c;
+
+    ASSERT_OK(ig_identity_generate(&other));
+    st_example_ckpt(&c, st);
+    c.tick = tick;
+    c.budget = 1000000000;
+    ig_ckpt_content_hash(prev_blob, prev_len, c.prev_hash);
+    ASSERT_OK(ig_ckpt_build_v4(&c, other.secret, &blob, len));
+    ig_identity_wipe(&other);
+    return blob;
+}
+
+/* The forged entry is set aside as <tick>.ckpt.rejected, the current
+ * checkpoint keeps its bytes, what names the file, and the next save
+ * of that tick goes through. */
+TEST(store_recover_refuses_entry_of_another_key)
+{
+    char *dir = st_tmpdir(), p[512], what[1024] = "";
+    struct ig_store *s = NULL;
+    uint8_t *a, *f, *b, *back;
+    size_t alen, flen, blen, n;
+
+    a = example_blob(9, NULL, &alen);
+    f = foreign_blob(a, alen, 10, &flen);
+    b = next_blob(a, alen, 10, &blen);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", a, alen, NULL, 0));
+    snprintf(p, sizeof(p), "%s/history/x/0000000010.ckpt", dir);
+    st_write(p, f, flen);
+    ASSERT_EQ(ig_store_recover(s, "x", what, sizeof(what), NULL, 0), 0);
+    ASSERT_STR_CONTAINS(what, "0000000010.ckpt");
+    ASSERT_STR_CONTAINS(what, "another key");
+    snprintf(p, sizeof(p), "%s/x.checkpoint", dir);
+    back = st_read(p, &n);
+    ASSERT_EQ(n, alen);
+    ASSERT_MEM_EQ(back, a, alen);
+    free(back);
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000010.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000010.ckpt.rejected"));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", b, blen, NULL, 0));
+    assert_current_tick(dir, "x", 10);
+    assert_history_valid(dir, "x");
+    free(a);
+    free(f);
+    free(b);
+    ig_store_close(s);
+    st_done();
+}
+
+/* With an identity file, an entry must be signed by its key too, even
+ * where there is no current checkpoint to compare with. */
+TEST(store_recover_checks_the_identity_key)
+{
+    char *dir = st_tmpdir(), what[1024] = "";
+    struct ig_identity other;
+    struct ig_store *s = NULL;
+    uint8_t *a;
+    size_t alen;
+
+    a = example_blob(1, NULL, &alen);
+    crash_in_save(dir, NULL, 0, a, alen);
+    ASSERT_OK(ig_identity_generate(&other));
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_identity(s, "x", &other, NULL, 0));
+    ASSERT_EQ(ig_store_recover(s, "x", what, sizeof(what), NULL, 0), 0);
+    ASSERT_STR_CONTAINS(what, "0000000001.ckpt");
+    ASSERT_TRUE(!file_exists(dir, "x.checkpoint"));
+    ig_identity_wipe(&other);
+    free(a);
+    ig_store_close(s);
+    st_done();
+}
+
+/* A genuine interrupted save, with the agent's identity file beside
+ * it, is still completed. */
+TEST(store_recover_completes_save_of_the_identity_key)
+{
+    char *dir = st_tmpdir(), what[1024] = "";
+    struct ig_identity id;
+    struct ig_store *s = NULL;
+    uint8_t *a, *b;
+    size_t alen, blen;
+
+    a = example_blob(9, NULL, &alen);
+    b = next_blob(a, alen, 10, &blen);
+    crash_in_save(dir, a, alen, b, blen);
+    st_seed_identity(&id);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_identity(s, "x", &id, NULL, 0));
+    ASSERT_EQ(ig_store_recover(s, "x", what, sizeof(what), NULL, 0), 1);
+    ASSERT_STR_CONTAINS(what, "completed an interrupted save");
+    assert_current_tick(dir, "x", 10);
+    ig_identity_wipe(&id);
+    free(a);
+    free(b);
     ig_store_close(s);
     st_done();
 }
