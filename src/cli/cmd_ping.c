@@ -15,12 +15,39 @@
 struct ping_run {
     struct ig_host *h;
     uint64_t count, interval_ns;
-    uint64_t got;
+    uint64_t got, wait_ms;
     double min, max, sum;
     int status; /* first failure */
+    int over;   /* the loop returned: later events are our own closing */
     char peer[IG_PEERID_STRMAX];
     char reason[256];
 };
+
+/* The first failure wins: what follows it (our own close of the
+ * connection) is only a consequence. */
+static void failed(struct ping_run *r, int status, const char *reason)
+{
+    if (r->status || r->over)
+        return;
+    r->status = status;
+    snprintf(r->reason, sizeof(r->reason), "%s", reason);
+    ig_host_stop(r->h);
+}
+
+/* What a failure of the ping stream itself means for this client. */
+static const char *stream_failure(int status)
+{
+    switch (status) {
+        case IG_EFORMAT:
+            return "the echo differs from the bytes sent";
+        case IG_ERESET:
+            return "the peer reset the ping stream";
+        case IG_ECLOSED:
+            return "the peer closed the ping stream before the echo";
+        default:
+            return "";
+    }
+}
 
 static void on_pong(void *ud, int status, uint64_t rtt_ns)
 {
@@ -28,8 +55,7 @@ static void on_pong(void *ud, int status, uint64_t rtt_ns)
     double ms = (double)rtt_ns / 1e6;
 
     if (status < 0) {
-        r->status = status;
-        ig_host_stop(r->h);
+        failed(r, status, stream_failure(status));
         return;
     }
     r->got++;
@@ -55,24 +81,29 @@ static void on_event(void *ud,
         ig_peerid_format(ig_conn_peer(c), r->peer, sizeof(r->peer));
         rc = ig_ping_start(
           c, (uint32_t)r->count, r->interval_ns / 1000000u, on_pong, r, NULL);
-        if (rc < 0) {
-            r->status = rc;
-            ig_host_stop(r->h);
-        }
+        if (rc < 0)
+            failed(r, rc, "cannot open the ping stream");
     }
-    else if (ev == IG_CONN_DOWN && r->got < r->count) {
-        r->status = status ? status : IG_ECLOSED;
-        snprintf(r->reason, sizeof(r->reason), "%s", reason);
-        ig_host_stop(r->h);
+    else if (ev == IG_CONN_DOWN && r->got < r->count && !r->over) {
+        /* A stream dropped with its connection reported the same status
+         * just before: the connection's reason says more. */
+        if (r->status && r->status == (status ? status : IG_ECLOSED))
+            r->status = 0;
+        failed(r, status ? status : IG_ECLOSED, reason);
     }
 }
 
 static void on_deadline(void *ud)
 {
     struct ping_run *r = ud;
+    char why[128];
 
-    r->status = IG_ETIMEOUT;
-    ig_host_stop(r->h);
+    snprintf(why,
+             sizeof(why),
+             "%s within %llu ms",
+             r->peer[0] ? "no echo" : "no connection",
+             (unsigned long long)r->wait_ms);
+    failed(r, IG_ETIMEOUT, why);
 }
 
 /* Dial, ping, wait; the host is stopped by the last pong or a failure. */
@@ -91,13 +122,14 @@ static int run(struct ping_run *r,
     rc = ig_host_new(&r->h, &hc, on_event, r);
     if (rc == 0)
         rc = ig_host_dial(r->h, ma, NULL, err, sizeof(err));
-    if (rc == 0 &&
-        ig_host_timer(r->h, timeout_ns / 1000000u, on_deadline, r) < 0)
+    r->wait_ms = timeout_ns / 1000000u;
+    if (rc == 0 && ig_host_timer(r->h, r->wait_ms, on_deadline, r) < 0)
         rc = -ENOMEM;
     if (rc == 0) {
         printf("PING %s\n", addr);
         fflush(stdout);
         rc = ig_host_run(r->h);
+        r->over = 1;
     }
     if (rc < 0)
         ig_flags_error("%s: %s", addr, err[0] ? err : ig_strerror(rc));

@@ -291,6 +291,14 @@ static void pump_out(struct ig_conn *c)
 
 /* ---- yamux ---- */
 
+/* Kept so that the close which follows can say it was announced. */
+static void on_goaway(void *ctx, uint32_t code)
+{
+    struct ig_conn *c = ctx;
+
+    c->goaway = code < UINT32_MAX ? code + 1 : code;
+}
+
 static int start_mux(struct ig_conn *c)
 {
     struct ig_yamux_cfg cfg;
@@ -303,6 +311,7 @@ static int start_mux(struct ig_conn *c)
     if (h->cfg.window > cfg.window)
         cfg.window = h->cfg.window;
     ig__stream_yamux_cb(c, &cb);
+    cb.on_goaway = on_goaway;
     rc = ig_yamux_new(&c->mux, &cfg, &cb);
     if (rc < 0)
         return rc;
@@ -497,6 +506,33 @@ static void process(struct ig_conn *c)
     ig__conn_touch(c);
 }
 
+static const char *goaway_name(uint32_t code)
+{
+    switch (code) {
+        case IG_YAMUX_GOAWAY_NORMAL:
+            return "normal";
+        case IG_YAMUX_GOAWAY_PROTOCOL:
+            return "protocol error";
+        case IG_YAMUX_GOAWAY_INTERNAL:
+            return "internal error";
+        default:
+            return "unknown code";
+    }
+}
+
+/* End of input or a socket error; after a GoAway the reason says so. */
+static void closed_by_peer(struct ig_conn *c, int rc)
+{
+    const char *what =
+      rc == IG_ECLOSED ? "peer closed the connection" : strerror(-rc);
+
+    if (c->goaway)
+        ig__conn_fail(
+          c, rc, "%s after its GoAway (%s)", what, goaway_name(c->goaway - 1));
+    else
+        ig__conn_fail(c, rc, "%s", what);
+}
+
 void ig__conn_readable(struct ig_conn *c)
 {
     for (int rounds = 0; rounds < 4 && c->state != C_CLOSING; rounds++) {
@@ -513,10 +549,7 @@ void ig__conn_readable(struct ig_conn *c)
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
         if (n <= 0) {
-            ig__conn_fail(c,
-                          n ? -errno : IG_ECLOSED,
-                          "%s",
-                          n ? strerror(errno) : "peer closed the connection");
+            closed_by_peer(c, n ? -errno : IG_ECLOSED);
             return;
         }
         ig_buf_commit(&c->rx, (size_t)n);

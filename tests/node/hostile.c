@@ -498,3 +498,161 @@ int hpeer_good_ping(const struct hnode *n)
     hpeer_close(&p);
     return rc;
 }
+
+/* ---- the listener's side ---- */
+
+int hlisten(int *port)
+{
+    struct sockaddr_in sin = { 0 };
+    socklen_t sl = sizeof(sin);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ASSERT_TRUE(fd >= 0);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_OK(bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+    ASSERT_OK(listen(fd, 4));
+    ASSERT_OK(getsockname(fd, (struct sockaddr *)&sin, &sl));
+    *port = ntohs(sin.sin_port);
+    return fd;
+}
+
+/* Answer a multistream proposal of proto on the raw socket. */
+static int respond_select(struct hpeer *p, const char *proto)
+{
+    const char *protos[] = { proto };
+    struct ig_ms ms;
+    size_t len, used;
+    const uint8_t *out;
+    int rc = ig_ms_init_responder(&ms, protos, 1);
+
+    while (!rc && !ig_ms_selected(&ms)) {
+        if (p->rxlen == 0 && fill(p, IO_MS) <= 0)
+            return IG_ECLOSED;
+        rc = ig_ms_input(&ms, p->rx, p->rxlen, &used, NULL, 0);
+        eat(p, used);
+        out = ig_ms_output(&ms, &len);
+        hpeer_send_raw(p, out, len);
+        ig_ms_output_consume(&ms, len);
+        if (!rc && !used && !ig_ms_selected(&ms) && fill(p, IO_MS) <= 0)
+            return IG_ECLOSED;
+    }
+    return rc;
+}
+
+int hpeer_accept(struct hpeer *p, int lfd, const char *const *mux, size_t nmux)
+{
+    struct ig_noise_config cfg = { 0, NULL, NULL, mux, nmux };
+    struct pollfd pfd = { lfd, POLLIN, 0 };
+    size_t used;
+    int one = 1, rc;
+
+    memset(p, 0, sizeof(*p));
+    ig_nodekey_generate(&p->key);
+    cfg.identity_sk = p->key.sk;
+    p->fd = -1;
+    if (poll(&pfd, 1, IO_MS) <= 0)
+        return IG_ETIMEOUT;
+    p->fd = accept(lfd, NULL, NULL);
+    ASSERT_TRUE(p->fd >= 0);
+    setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    rc = respond_select(p, IG_NOISE_PROTOCOL);
+    if (!rc)
+        rc = ig_noise_new(&cfg, &p->nz);
+    while (!rc && !ig_noise_done(p->nz)) {
+        if (p->rxlen == 0 && fill(p, IO_MS) <= 0)
+            return IG_ECLOSED;
+        rc = ig_noise_input(p->nz, p->rx, p->rxlen, &used, NULL, 0);
+        eat(p, used);
+        flush_noise(p, 0);
+    }
+    return rc;
+}
+
+void hpeer_frame(struct hpeer *p,
+                 uint8_t type,
+                 uint16_t flags,
+                 uint32_t id,
+                 uint32_t len,
+                 const void *d,
+                 size_t n)
+{
+    uint8_t *f = malloc(IG_YAMUX_HEADER_LEN + n);
+
+    ASSERT_TRUE(f != NULL);
+    ig_yamux_put_header(f, type, flags, id, len);
+    if (n)
+        memcpy(f + IG_YAMUX_HEADER_LEN, d, n);
+    hpeer_send(p, f, IG_YAMUX_HEADER_LEN + n);
+    free(f);
+}
+
+/* The streams the dialer opened, with what each has sent so far. */
+struct opened {
+    uint32_t id[8];
+    uint8_t data[8][512];
+    size_t len[8], n;
+};
+
+/* Take one whole frame off pt into o; 0 when none is whole. */
+static int take_opened(struct hpeer *p, struct opened *o)
+{
+    uint32_t id, len;
+    size_t whole, i;
+
+    if (p->ptlen < 12)
+        return 0;
+    id = be32(p->pt + 4), len = be32(p->pt + 8);
+    whole = 12 + (p->pt[1] == 0 ? len : 0);
+    if (p->ptlen < whole)
+        return 0;
+    for (i = 0; i < o->n && o->id[i] != id; i++)
+        ;
+    if (i == o->n && o->n < 8 && id && (p->pt[3] & IG_YAMUX_SYN))
+        o->id[o->n++] = id;
+    if (i < o->n && p->pt[1] == 0 && o->len[i] + len <= sizeof(o->data[i])) {
+        memcpy(o->data[i] + o->len[i], p->pt + 12, len);
+        o->len[i] += len;
+    }
+    memmove(p->pt, p->pt + whole, p->ptlen - whole);
+    p->ptlen -= whole;
+    return 1;
+}
+
+/* Agree on proto on stream i of o when it was proposed there. */
+static long agree(struct hpeer *p,
+                  struct opened *o,
+                  size_t i,
+                  const char *proto)
+{
+    const char *protos[] = { proto };
+    struct ig_ms ms;
+    size_t used, len;
+    const uint8_t *out;
+
+    /* Bytes past the proposal (the ping payload) are not needed. */
+    ig_ms_init_responder(&ms, protos, 1);
+    if (ig_ms_input(&ms, o->data[i], o->len[i], &used, NULL, 0) ||
+        !ig_ms_selected(&ms))
+        return 0;
+    out = ig_ms_output(&ms, &len);
+    hpeer_frame(p, 0, IG_YAMUX_ACK, o->id[i], (uint32_t)len, out, len);
+    return o->id[i];
+}
+
+long hpeer_accept_stream(struct hpeer *p, const char *proto)
+{
+    static struct opened o;
+    long until = hnow_ms() + IO_MS, id;
+
+    memset(&o, 0, sizeof(o));
+    for (;;) {
+        while (take_opened(p, &o))
+            ;
+        for (size_t i = 0; i < o.n; i++)
+            if ((id = agree(p, &o, i, proto)) > 0)
+                return id;
+        if (hnow_ms() >= until || read_plain(p, (int)(until - hnow_ms())) < 0)
+            return -1;
+    }
+}

@@ -102,6 +102,35 @@ int hpeer_wait_ping(struct hpeer *p, int ms);
 /* Answer a ping of the node's: a ping ACK with its opaque value. */
 void hpeer_pong(struct hpeer *p, uint32_t opaque);
 
+/* ---- the scripted peer as the listener, for igord as the dialer ---- */
+
+/* A socket listening on 127.0.0.1 at a port the kernel picks; the fd,
+ * and the port in *port. */
+int hlisten(int *port);
+
+/*
+ * Accept one connection on lfd into p (with a fresh key), agree on
+ * /noise and run the Noise handshake as the responder, offering the
+ * nmux muxers in mux. Returns 0 or an error.
+ */
+int hpeer_accept(struct hpeer *p, int lfd, const char *const *mux, size_t nmux);
+
+/*
+ * Wait for the dialer to open a stream proposing proto and agree on it.
+ * Returns the stream id (> 0), or -1 on timeout or EOF. What the dialer
+ * sent past the proposal is dropped.
+ */
+long hpeer_accept_stream(struct hpeer *p, const char *proto);
+
+/* Send one yamux frame: header, then n bytes of d (only for data). */
+void hpeer_frame(struct hpeer *p,
+                 uint8_t type,
+                 uint16_t flags,
+                 uint32_t id,
+                 uint32_t len,
+                 const void *d,
+                 size_t n);
+
 /* A whole good session: connect, negotiate, open a ping stream and get
  * 32 bytes echoed. Returns 0 when the node served it. */
 int hpeer_good_ping(const struct hnode *n);
