@@ -243,6 +243,22 @@ static void log_kept(struct loop *l)
                  "was ever committed for this agent");
 }
 
+/*
+ * No tick number is left: no tick ran, and the one before it succeeded,
+ * so its state is committed as the final checkpoint before the loop
+ * stops with IG_ETICK_MAX.
+ */
+static int end_tick_max(struct loop *l, int *rc, const char *err)
+{
+    ig_err_set(l->why, l->whylen, "cannot tick: %s", err);
+    ig_error(l->comp, "%s", l->why);
+    *rc = checkpoint(l, "final");
+    if (*rc < 0)
+        return IG_LOOP_ERROR;
+    *rc = IG_ETICK_MAX;
+    return IG_LOOP_TICK_MAX;
+}
+
 /* Run one tick; returns -1 to go on, else how the loop ends. */
 static int do_tick(struct loop *l, int *rc)
 {
@@ -255,15 +271,14 @@ static int do_tick(struct loop *l, int *rc)
     tick_signals(l, 1);
     *rc = ig_agent_tick(l->a, &r, err, sizeof(err));
     tick_signals(l, 0);
+    if (*rc == IG_ETICK_MAX)
+        return end_tick_max(l, rc, err);
     if (*rc < 0) {
-        if (*rc == IG_ETICK_MAX) /* no tick ran: there is no number */
-            ig_err_set(l->why, l->whylen, "cannot tick: %s", err);
-        else
-            ig_err_set(l->why,
-                       l->whylen,
-                       "tick %" PRIu64 " failed: %s",
-                       r.tick,
-                       err[0] ? err : ig_strerror(*rc));
+        ig_err_set(l->why,
+                   l->whylen,
+                   "tick %" PRIu64 " failed: %s",
+                   r.tick,
+                   err[0] ? err : ig_strerror(*rc));
         ig_error(l->comp, "%s", l->why);
         log_kept(l);
         return IG_LOOP_TRAP;

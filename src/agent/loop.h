@@ -28,6 +28,8 @@ enum ig_loop_end {
     IG_LOOP_TRAP = 2,      /* a tick failed: nothing committed after it */
     IG_LOOP_ERROR = 3,     /* a checkpoint could not be committed */
     IG_LOOP_MAX_TICKS = 4, /* max_ticks reached: final checkpoint written */
+    IG_LOOP_TICK_MAX = 5,  /* no tick number left (*rc IG_ETICK_MAX): the
+                            * last tick's final checkpoint written */
 };
 
 /*

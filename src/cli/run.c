@@ -523,6 +523,9 @@ static int exit_status(int end, const char *why, int committed)
         case IG_LOOP_TRAP:
             ig_flags_error("%s; %s", why, kept);
             return IG_EXIT_TRAP;
+        case IG_LOOP_TICK_MAX:
+            ig_flags_error("%s; the final checkpoint is committed", why);
+            return IG_EXIT_FAIL;
         default:
             ig_flags_error("%s; %s", why[0] ? why : "stopped", kept);
             return IG_EXIT_FAIL;

@@ -385,8 +385,8 @@ TEST(forged_history_entry_not_adopted)
     cleanup(dir, NULL);
 }
 
-/* Re-sign dir's checkpoint with the tick set to UINT64_MAX. */
-static void sign_at_max(const char *dir, const char *out)
+/* Re-sign dir's checkpoint with the tick set to tick. */
+static void sign_at(const char *dir, uint64_t tick, const char *out)
 {
     size_t len;
     char *b = cli_read(pathf(0, dir, "p.checkpoint"), &len);
@@ -397,7 +397,7 @@ static void sign_at_max(const char *dir, const char *out)
 
     ASSERT_OK(ig_identity_load(pathf(1, dir, "p.identity"), &id, NULL, 0));
     ASSERT_OK(ig_ckpt_parse((uint8_t *)b, len, &c, NULL, 0));
-    c.tick = UINT64_MAX;
+    c.tick = tick;
     ASSERT_OK(ig_ckpt_build_v4(&c, id.secret, &blob, &blen));
     cli_write(out, blob, blen);
     free(blob);
@@ -417,7 +417,7 @@ TEST(tick_at_uint64_max_refused)
 
     run_ticks(dir, "1");
     copy_agent(dir, work);
-    sign_at_max(dir, pathf(3, work, "p.checkpoint"));
+    sign_at(dir, UINT64_MAX, pathf(3, work, "p.checkpoint"));
     resume_p(&r, pathf(3, work, "p.checkpoint"), out, NULL);
     ASSERT_TRUE(r.code != 0 && r.signo == 0);
     ASSERT_STR_CONTAINS(r.err, "tick number is at its maximum");
@@ -433,6 +433,35 @@ TEST(tick_at_uint64_max_refused)
     ASSERT_TRUE(
       cli_exists(pathf(4, out, "history/p/18446744073709551615.ckpt")));
     ASSERT_TRUE(!cli_exists(pathf(4, out, "history/p/0000000000.ckpt")));
+    cleanup(dir, work);
+}
+
+/* One tick below the last number, two ticks asked: the last tick runs
+ * and is committed, then the run stops on the tick limit without
+ * calling the good tick failed. */
+TEST(last_tick_number_is_committed)
+{
+    char *dir = cli_tmpdir(), *work = cli_tmpdir();
+    const char *out = pathf(2, work, "out");
+    struct cli_result r;
+
+    run_ticks(dir, "1");
+    copy_agent(dir, work);
+    sign_at(dir, UINT64_MAX - 1, pathf(3, work, "p.checkpoint"));
+    resume_p(&r, pathf(3, work, "p.checkpoint"), out, "--ticks=2");
+    ASSERT_EQ(r.code, 1);
+    ASSERT_STR_CONTAINS(r.err, "tick 18446744073709551615: ");
+    ASSERT_STR_CONTAINS(r.err, "tick number is at its maximum");
+    ASSERT_STR_CONTAINS(r.err,
+                        "checkpoint committed: tick "
+                        "18446744073709551615");
+    ASSERT_TRUE(strstr(r.err, "failed tick") == NULL);
+    ASSERT_TRUE(strstr(r.err, "nothing was committed") == NULL);
+    cli_result_free(&r);
+    ASSERT_EQ(tick_of(pathf(4, out, "p.checkpoint")), UINT64_MAX);
+    ASSERT_TRUE(
+      cli_exists(pathf(4, out, "history/p/18446744073709551615.ckpt")));
+    expect_valid(out);
     cleanup(dir, work);
 }
 
