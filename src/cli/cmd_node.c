@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* `igord node`: run the daemon (listen, optionally dial peers) until
  * SIGINT or SIGTERM, and `igord id`: print the node's peer ID. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "net/multiaddr.h"
 #include "node/node.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -154,6 +157,77 @@ static void node_cfg(struct ig_node_cfg *cfg)
     cfg->keepalive_timeout_ms = ns_to_ms(opt.keepalive_timeout_ns);
 }
 
+/* Addresses are checked as `igord ping` checks its own: a mistake is a
+ * usage error, found before a key is made or a port bound. */
+static int check_addr(const char *flag,
+                      const char *addr,
+                      struct ig_multiaddr *ma)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    char err[256] = "";
+    int rc = ig_multiaddr_parse(addr, ma, err, sizeof(err));
+
+    if (rc < 0) {
+        ig_flags_error(
+          "--%s %s: %s", flag, addr, err[0] ? err : ig_strerror(rc));
+        return IG_EUSAGE;
+    }
+    if (ig_multiaddr_to_sockaddr(ma, &ss, &sl) < 0) {
+        ig_flags_error(
+          "--%s %s: not an /ip4 or /ip6 address with /tcp", flag, addr);
+        return IG_EUSAGE;
+    }
+    return 0;
+}
+
+/* A listen address ending in /p2p must name this node: its key is read,
+ * never made (a new key could not be the one named). */
+static int check_own_id(const char *addr, const struct ig_peerid *want)
+{
+    const char *dir = opt.data_dir ? opt.data_dir : IG_NODE_DEFAULT_DATA_DIR;
+    char path[PATH_MAX], err[256] = "", text[IG_PEERID_STRMAX] = "?";
+    struct ig_nodekey key;
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
+    rc = ig_nodekey_load(path, &key, err, sizeof(err));
+    if (rc == -ENOENT) {
+        ig_flags_error("--listen %s: names a peer, but %s has no node key "
+                       "yet (a new key would not be that peer)",
+                       addr,
+                       dir);
+        return IG_EUSAGE;
+    }
+    if (rc < 0) {
+        ig_flags_error("node key: %s", err[0] ? err : ig_strerror(rc));
+        return rc;
+    }
+    if (!ig_peerid_matches(want, key.pk)) {
+        (void)ig_peerid_format(&key.id, text, sizeof(text));
+        ig_flags_error(
+          "--listen %s: names another peer; this node is %s", addr, text);
+        rc = IG_EUSAGE;
+    }
+    return rc;
+}
+
+static int check_addrs(void)
+{
+    struct ig_multiaddr ma;
+    struct ig_peerid want;
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < opt.dial.n; i++)
+        rc = check_addr("dial", opt.dial_v[i], &ma);
+    for (size_t i = 0; rc == 0 && i < opt.listen.n; i++) {
+        rc = check_addr("listen", opt.listen_v[i], &ma);
+        if (rc == 0 && ig_multiaddr_peer(&ma, &want) == 0)
+            rc = check_own_id(opt.listen_v[i], &want);
+    }
+    return rc;
+}
+
 int ig_cmd_node(int argc, char **argv)
 {
     struct ig_node_cfg cfg;
@@ -167,6 +241,11 @@ int ig_cmd_node(int argc, char **argv)
         ig_flags_error("unknown log level '%s'", opt.level);
         return IG_EXIT_USAGE;
     }
+    rc = check_addrs();
+    if (rc == IG_EUSAGE)
+        return IG_EXIT_USAGE;
+    if (rc < 0)
+        return IG_EXIT_FAIL;
     node_cfg(&cfg);
     rc = ig_node_start(&cfg, &n, err, sizeof(err));
     if (rc < 0) {

@@ -313,6 +313,42 @@ case_node_too_many_addrs() {
     return 0
 }
 
+# Run igord node expecting usage exit 2 before anything is made: no key
+# in $tmp/$1, no listener. Output in $tmp/$1.out.
+node_usage() { # dir args...
+    local dir=$1 rc=0
+    shift
+    timeout 5 "$IGORD" node --data-dir "$tmp/$dir" "$@" \
+        >"$tmp/$dir.out" 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "node $*: exit $rc, not 2"
+    grep -q "listening on" "$tmp/$dir.out" && fail "node $*: it listened"
+    return 0
+}
+
+# A malformed --listen or --dial is a usage error found before the key
+# is made or a port bound; --listen .../p2p/<id> must name this node.
+case_node_bad_addrs() {
+    local other own
+    other=$("$IGORD" id --data-dir "$tmp/other")
+    node_usage n --listen /ip4/127.0.0.1/tcp/notaport
+    expect_in "$tmp/n.out" "^igord: --listen /ip4/127.0.0.1/tcp/notaport: " \
+        "message"
+    node_usage n --listen /ip4/127.0.0.1/tcp/0 --dial /ip4/300.0.0.1/tcp/1
+    expect_in "$tmp/n.out" "^igord: --dial /ip4/300.0.0.1/tcp/1: " "message"
+    node_usage n --peer /ip4/127.0.0.1
+    expect_in "$tmp/n.out" "not an /ip4 or /ip6 address with /tcp" "message"
+    node_usage n --listen "/ip4/127.0.0.1/tcp/0/p2p/$other"
+    expect_in "$tmp/n.out" "has no node key yet" "message"
+    [ -e "$tmp/n/node.key" ] && fail "a node key was made"
+    own=$("$IGORD" id --data-dir "$tmp/n")
+    node_usage n --listen "/ip4/127.0.0.1/tcp/0/p2p/$other"
+    expect_in "$tmp/n.out" "names another peer; this node is $own" "message"
+    "$IGORD" node --data-dir "$tmp/n" \
+        --listen "/ip4/127.0.0.1/tcp/0/p2p/$own" >"$tmp/own.log" 2>&1 &
+    pids+=($!)
+    wait_line "$tmp/own.log" "listening on .*/p2p/$own" >/dev/null
+}
+
 # The key is made once (0600), kept across restarts, and SIGTERM stops
 # the node cleanly.
 case_node_key_and_signal() {
