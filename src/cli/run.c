@@ -38,7 +38,8 @@ struct run_args {
     struct ig_loop_opts loop;
     uint64_t tick_timeout;
     uint64_t log_lines, log_bytes;
-    int import_unsigned; /* resume only: adopt a v2/v3 checkpoint */
+    uint64_t history_keep; /* 0 = keep every history entry */
+    int import_unsigned;   /* resume only: adopt a v2/v3 checkpoint */
 };
 
 /* What a run holds while it sets up; freed in one place. */
@@ -87,6 +88,9 @@ struct run_ctx {
      "guest log lines written per tick; more are counted, not written"},     \
     {"tick-log-bytes", 0, IG_FLAG_UINT, &(a)->log_bytes, "N", "1048576",     \
      "guest log bytes written per tick"},                                    \
+    {"history-keep", 0, IG_FLAG_UINT, &(a)->history_keep, "N",              \
+     "0 = keep all", "keep the newest N history entries, deleting older "     \
+     "ones after each commit"},                                              \
     {"log-level", 0, IG_FLAG_STRING, &(a)->log_level, "L", "info",           \
      "debug, info, warn or error"}
 /* clang-format on */
@@ -180,6 +184,7 @@ static int open_store(struct run_ctx *c)
                        err[0] ? err : ig_strerror(rc));
         return rc;
     }
+    ig_store_set_history_keep(c->store, c->args.history_keep);
     /* Before any of the agent's files is read: one process per agent. */
     rc = ig_agentlock_take(c->store, c->id, &c->lock_fd, err, sizeof(err));
     if (rc < 0)

@@ -163,6 +163,15 @@ static int check_signed(struct ig_lineage_report *r, const struct ig_ckpt *c)
                      c->version);
 }
 
+static int is_zero(const uint8_t h[IG_CKPT_HASH_LEN])
+{
+    uint8_t acc = 0;
+
+    for (size_t i = 0; i < IG_CKPT_HASH_LEN; i++)
+        acc |= h[i];
+    return acc == 0;
+}
+
 int ig_lineage_add(struct ig_lineage_report *r,
                    const char *name,
                    const uint8_t *blob,
@@ -175,8 +184,10 @@ int ig_lineage_add(struct ig_lineage_report *r,
     r->files++;
     if (ig_ckpt_parse(blob, len, &c, detail, sizeof(detail)) < 0)
         return add_error(r, "failed to parse %s: %s", name, detail);
-    if (r->checkpoints++ == 0)
+    if (r->checkpoints++ == 0) {
         r->first_tick = c.tick;
+        r->after_genesis = c.version == IG_CKPT_V4 && !is_zero(c.prev_hash);
+    }
     rc = check_order(r, &c);
     if (rc == 0)
         rc = check_signed(r, &c);
@@ -427,6 +438,11 @@ void ig_lineage_print(FILE *f, const struct ig_lineage_report *r)
             "Tick Range:     %llu \xe2\x86\x92 %llu\n",
             (unsigned long long)r->first_tick,
             (unsigned long long)r->last_tick);
+    if (r->after_genesis)
+        fprintf(f,
+                "History:        starts at tick %llu (older entries pruned "
+                "or kept elsewhere)\n",
+                (unsigned long long)r->first_tick);
     if (r->nsegments > 0)
         fputs("\nExecution Segments:\n", f);
     for (size_t i = 0; i < r->nsegments; i++) {
@@ -435,12 +451,13 @@ void ig_lineage_print(FILE *f, const struct ig_lineage_report *r)
         short_hex(s->wasm_hash, seg);
         fprintf(f,
                 "  [%zu] WASM %s...  ticks %llu\xe2\x86\x92%llu (%zu "
-                "checkpoints)\n",
+                "checkpoint%s)\n",
                 i + 1,
                 seg,
                 (unsigned long long)s->first_tick,
                 (unsigned long long)s->last_tick,
-                s->count);
+                s->count,
+                s->count == 1 ? "" : "s");
     }
     fputc('\n', f);
     if (r->valid) {
@@ -450,7 +467,10 @@ void ig_lineage_print(FILE *f, const struct ig_lineage_report *r)
                 r->signatures);
         return;
     }
-    fprintf(f, "Lineage:        INVALID (%zu errors)\n", r->nerrors);
+    fprintf(f,
+            "Lineage:        INVALID (%zu error%s)\n",
+            r->nerrors,
+            r->nerrors == 1 ? "" : "s");
     for (size_t i = 0; i < kept; i++)
         fprintf(f, "  - %s\n", r->errors[i]);
     if (r->nerrors > kept)

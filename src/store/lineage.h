@@ -39,7 +39,9 @@ struct ig_lineage_report {
     size_t nsegments;
     char **errors;
     size_t nerrors;
-    int valid; /* no errors and at least one checkpoint */
+    int valid;         /* no errors and at least one checkpoint */
+    int after_genesis; /* the first checkpoint's prev_hash is not zero:
+                        * older entries were pruned or live elsewhere */
 
     /* Progress of an incremental verification (not for callers). */
     int have_prev;

@@ -24,6 +24,7 @@
 struct ig_store {
     char *dir;
     unsigned flags;
+    uint64_t keep; /* history entries kept per agent; 0 = all */
 };
 
 static enum ig_store_hook hook;
@@ -300,6 +301,10 @@ int ig_store_save_checkpoint(struct ig_store *s,
           path, blob, len, 0644, sync_flags(s), err, errlen);
     if (rc < 0 && fresh)
         unarchive(path, hpath, blob, len, err, errlen);
+    /* Best effort: the commit stands, and a failed removal is retried
+     * by the next save. */
+    if (rc == 0 && s->keep)
+        ig_store_prune_history(s, id, s->keep, c.tick, NULL, 0);
     return rc;
 }
 
@@ -515,6 +520,86 @@ int ig_store_history_newest(struct ig_store *s,
     }
     closedir(d);
     return found ? 0 : IG_ENOTFOUND;
+}
+
+void ig_store_set_history_keep(struct ig_store *s, uint64_t keep)
+{
+    s->keep = keep;
+}
+
+/* The ticks of every history entry in dir, in a malloc'd array. */
+static int list_ticks(const char *dir, uint64_t **out, size_t *n)
+{
+    uint64_t *v = NULL, *nv, t;
+    size_t cap = 0;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    *n = 0;
+    if (!d)
+        return errno == ENOENT ? 0 : -errno;
+    while ((e = readdir(d)) != NULL) {
+        if (!tick_name(e->d_name, &t))
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            nv = realloc(v, cap * sizeof(*v));
+            if (!nv) {
+                closedir(d);
+                free(v);
+                return -ENOMEM;
+            }
+            v = nv;
+        }
+        v[(*n)++] = t;
+    }
+    closedir(d);
+    *out = v;
+    return 0;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int ig_store_prune_history(struct ig_store *s,
+                           const char *id,
+                           uint64_t keep,
+                           uint64_t current,
+                           char *err,
+                           size_t errlen)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    uint64_t *ticks = NULL;
+    size_t n = 0;
+    int rc;
+
+    rc = ig_store_path(s, id, IG_STORE_HISTORY, dir, sizeof(dir), err, errlen);
+    if (rc == 0 && keep)
+        rc = list_ticks(dir, &ticks, &n);
+    if (rc < 0 || n <= keep)
+        goto out;
+    qsort(ticks, n, sizeof(*ticks), newest_first);
+    for (size_t i = (size_t)keep; i < n; i++) {
+        if (ticks[i] == current ||
+            snprintf(path,
+                     sizeof(path),
+                     "%s/%010llu.ckpt",
+                     dir,
+                     (unsigned long long)ticks[i]) >= (int)sizeof(path))
+            continue;
+        if (unlink(path) < 0 && errno != ENOENT && rc == 0) {
+            rc = -errno;
+            ig_err_set(
+              err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+        }
+    }
+out:
+    free(ticks);
+    return rc;
 }
 
 /* Append what recovery did at tick to what ("; " between repairs). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The checkpoint directory: <dir>/<id>.checkpoint, <id>.identity (0600),
- * <id>.receipts and history/<id>/<tick %010d>.ckpt, all written
- * atomically, every path built from a validated agent ID. */
+ * <id>.receipts and history/<id>/<tick %010d>.ckpt (every committed
+ * checkpoint, or the newest N), all written atomically, every path built
+ * from a validated agent ID. */
 #ifndef IG_STORE_STORAGE_H
 #define IG_STORE_STORAGE_H
 
@@ -147,6 +148,28 @@ int ig_store_history_newest(struct ig_store *s,
                             size_t errlen);
 
 /*
+ * Keep only the newest keep history entries of each agent saved through
+ * s: after every successful ig_store_save_checkpoint the older entries
+ * are removed (ig_store_prune_history; a failed removal does not fail
+ * the save and is retried by the next one). 0, the default, keeps every
+ * entry, as the reference does.
+ */
+void ig_store_set_history_keep(struct ig_store *s, uint64_t keep);
+
+/*
+ * Remove the history entries of id but the newest keep ones and the
+ * entry of tick current (the current checkpoint's, never removed).
+ * keep 0 removes nothing. Errors: IG_EAGENT_ID, -ENOMEM, -errno of the
+ * first removal that failed (the others are still tried).
+ */
+int ig_store_prune_history(struct ig_store *s,
+                           const char *id,
+                           uint64_t keep,
+                           uint64_t current,
+                           char *err,
+                           size_t errlen);
+
+/*
  * Repair what an interrupted save left for agent id, so its history
  * verifies and its next save does not collide: when the newest history
  * entry is newer than <id>.checkpoint, is signed, and its prev hash is
@@ -180,9 +203,9 @@ void ig_store__hook_between(enum ig_store_hook h);
 
 /*
  * Remove file f of agent id (for IG_STORE_HISTORY: nothing, history is
- * kept forever, returns IG_EUNSUPPORTED; IG_STORE_LOCK likewise, as a
- * lock file must never be unlinked while someone may hold it). A missing file
- * is not an error.
+ * only ever pruned entry by entry (ig_store_prune_history), returns
+ * IG_EUNSUPPORTED; IG_STORE_LOCK likewise, as a lock file must never be
+ * unlinked while someone may hold it). A missing file is not an error.
  */
 int ig_store_remove(struct ig_store *s,
                     const char *id,

@@ -228,7 +228,7 @@ TEST(unsigned_checkpoint_verify_and_inspect)
     forge_v2(pathf(0, dir, "p.checkpoint"), pathf(5, hist, "0000000002.ckpt"));
     ASSERT_EQ(verify(pathf(6, work, "h"), &text), 1);
     ASSERT_STR_CONTAINS(text, "Unsigned:       1\n");
-    ASSERT_STR_CONTAINS(text, "Lineage:        INVALID (1 errors)\n");
+    ASSERT_STR_CONTAINS(text, "Lineage:        INVALID (1 error)\n");
     ASSERT_STR_CONTAINS(text, "tick 2: unsigned v2 checkpoint");
     free(text);
     /* Byte 0 of a signed file set to 2: inspect names it unsigned. */
@@ -333,6 +333,36 @@ TEST(crashed_save_repaired_on_next_run)
     ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 5);
     expect_valid(dir);
     cleanup(dir, work);
+}
+
+/* --history-keep 2 leaves the two newest entries after the commit;
+ * verify accepts the pruned history and says where it starts. */
+TEST(history_keep_prunes_and_verifies)
+{
+    char *dir = cli_tmpdir(), *out;
+    const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                           "1",   "--tick-interval",  "10ms", "--agent-id",
+                           "p",   "--history-keep",   "2",    cli_probe("ok"),
+                           NULL };
+    struct cli_result r;
+
+    for (int i = 0; i < 3; i++)
+        run_ticks(dir, "1");
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000001.ckpt")));
+    cli_run(&r, T_RUN, args);
+    if (r.code != 0)
+        IG_TEST_FAIL("run failed (%d):\n%s", r.code, r.err);
+    cli_result_free(&r);
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "history/p/0000000001.ckpt")));
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "history/p/0000000002.ckpt")));
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000003.ckpt")));
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000004.ckpt")));
+    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 4);
+    ASSERT_EQ(verify(dir, &out), 0);
+    ASSERT_STR_CONTAINS(out, "starts at tick 3 (older entries pruned");
+    ASSERT_STR_CONTAINS(out, "Lineage:        VALID");
+    free(out);
+    cleanup(dir, NULL);
 }
 
 /* Write history/p/<tick+1>.ckpt chaining to dir's checkpoint, with a

@@ -120,19 +120,70 @@ TEST(lineage_valid_chain)
     st_done();
 }
 
-/* History may start after genesis: the first prev_hash is not checked. */
+/* History may start after genesis (older entries pruned, or on another
+ * machine): the first prev_hash is not checked, and the report says
+ * where the history starts. */
 TEST(lineage_first_prev_unchecked)
 {
     struct ig_identity id;
     struct ig_lineage_report r;
     struct chain ch;
-    char *dir = st_tmpdir();
+    char *dir = st_tmpdir(), *out;
 
     st_seed_identity(&id);
     make_chain(&ch, 4, 1, 1, &id);
     write_chain(dir, &ch, 1, 4);
     ASSERT_OK(ig_lineage_verify(dir, &r, NULL, 0));
     ASSERT_U64_EQ(r.first_tick, 2);
+    ASSERT_TRUE(r.after_genesis);
+    out = print_report(&r);
+    ASSERT_STR_CONTAINS(out, "starts at tick 2 (older entries pruned");
+    ASSERT_STR_CONTAINS(out, "Lineage:        VALID");
+    free(out);
+    ig_lineage_report_free(&r);
+    /* From genesis: no such line. */
+    write_chain(dir, &ch, 0, 1);
+    ASSERT_OK(ig_lineage_verify(dir, &r, NULL, 0));
+    ASSERT_TRUE(!r.after_genesis);
+    out = print_report(&r);
+    ASSERT_TRUE(strstr(out, "older entries") == NULL);
+    free(out);
+    ig_lineage_report_free(&r);
+    st_done();
+}
+
+/* Counts take the singular for one: "1 error", "1 checkpoint". */
+TEST(lineage_error_count_wording)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir(), *out;
+
+    st_seed_identity(&id);
+    make_chain(&ch, 4, 1, 1, &id);
+    write_chain(dir, &ch, 0, 2);
+    write_chain(dir, &ch, 3, 4);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.nerrors, 1);
+    out = print_report(&r);
+    ASSERT_STR_CONTAINS(out, "INVALID (1 error)\n");
+    ASSERT_STR_CONTAINS(out, "(3 checkpoints)\n");
+    free(out);
+    ig_lineage_report_free(&r);
+    write_tick(dir, 9, (const uint8_t *)"junk", 4);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_EQ(r.nerrors, 2);
+    out = print_report(&r);
+    ASSERT_STR_CONTAINS(out, "INVALID (2 errors)\n");
+    free(out);
+    ig_lineage_report_free(&r);
+    dir = st_tmpdir();
+    write_chain(dir, &ch, 0, 1);
+    ASSERT_OK(ig_lineage_verify(dir, &r, NULL, 0));
+    out = print_report(&r);
+    ASSERT_STR_CONTAINS(out, "(1 checkpoint)\n");
+    free(out);
     ig_lineage_report_free(&r);
     st_done();
 }

@@ -668,6 +668,72 @@ TEST(store_recover_completes_save_of_the_identity_key)
     st_done();
 }
 
+/* With a history limit, each save keeps only the newest entries; the
+ * remaining history verifies; 0 keeps everything. */
+TEST(store_history_keep_prunes_oldest)
+{
+    char *dir = st_tmpdir(), p[512];
+    struct ig_store *s = NULL;
+    uint8_t *b[6];
+    size_t len[6];
+
+    b[0] = example_blob(1, NULL, &len[0]);
+    for (int i = 1; i < 6; i++)
+        b[i] = next_blob(b[i - 1], len[i - 1], (uint64_t)i + 1, &len[i]);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    for (int i = 0; i < 3; i++)
+        ASSERT_OK(ig_store_save_checkpoint(s, "x", b[i], len[i], NULL, 0));
+    snprintf(p, sizeof(p), "%s/history/x", dir);
+    ASSERT_EQ(count_entries(p), 3);
+    ig_store_set_history_keep(s, 2);
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", b[3], len[3], NULL, 0));
+    ASSERT_EQ(count_entries(p), 2);
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000003.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000004.ckpt"));
+    ig_store_set_history_keep(s, 1);
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", b[4], len[4], NULL, 0));
+    ASSERT_EQ(count_entries(p), 1);
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000005.ckpt"));
+    assert_history_valid(dir, "x");
+    ig_store_set_history_keep(s, 0);
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", b[5], len[5], NULL, 0));
+    ASSERT_EQ(count_entries(p), 2);
+    for (int i = 0; i < 6; i++)
+        free(b[i]);
+    ig_store_close(s);
+    st_done();
+}
+
+/* Pruning never removes the current checkpoint's entry, even when
+ * newer entries (not made current) outnumber the limit. */
+TEST(store_prune_keeps_the_current_entry)
+{
+    char *dir = st_tmpdir(), p[512];
+    struct ig_store *s = NULL;
+    uint8_t *a, *b, *c;
+    size_t alen, blen, clen;
+
+    a = example_blob(1, NULL, &alen);
+    b = next_blob(a, alen, 2, &blen);
+    c = next_blob(b, blen, 3, &clen);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", a, alen, NULL, 0));
+    snprintf(p, sizeof(p), "%s/history/x/0000000002.ckpt", dir);
+    st_write(p, b, blen);
+    snprintf(p, sizeof(p), "%s/history/x/0000000003.ckpt", dir);
+    st_write(p, c, clen);
+    ASSERT_OK(ig_store_prune_history(s, "x", 1, 1, NULL, 0));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000001.ckpt"));
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000002.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000003.ckpt"));
+    ASSERT_EQ(ig_store_prune_history(s, "../x", 1, 1, NULL, 0), IG_EAGENT_ID);
+    free(a);
+    free(b);
+    free(c);
+    ig_store_close(s);
+    st_done();
+}
+
 TEST(store_refuses_bad_ids_and_blobs)
 {
     static const char *const bad[] = { "../x", "a/b", "", ".hidden" };
