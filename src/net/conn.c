@@ -310,10 +310,19 @@ static int start_mux(struct ig_conn *c)
     cfg.max_streams = h->cfg.max_streams;
     if (h->cfg.window > cfg.window)
         cfg.window = h->cfg.window;
+    if (!h->cfg.no_window_tuning) {
+        cfg.max_window = h->cfg.window_max;
+        cfg.conn_window = h->cfg.conn_window;
+    }
     ig__stream_yamux_cb(c, &cb);
     cb.on_goaway = on_goaway;
     rc = ig_yamux_new(&c->mux, &cfg, &cb);
     if (rc < 0)
+        return rc;
+    /* Tuning needs the round trip: measure it once now; keepalive pings
+     * on a quiet connection measure it again. */
+    if (cfg.max_window > cfg.window &&
+        (rc = ig_yamux_ping(c->mux, ++c->ka_opaque)) < 0)
         return rc;
     c->state = C_MUX;
     c->deadline = 0;
@@ -731,6 +740,11 @@ const struct ig_peerid *ig_conn_peer(const struct ig_conn *c)
 const struct ig_multiaddr *ig_conn_remote_addr(const struct ig_conn *c)
 {
     return &c->remote;
+}
+
+uint64_t ig_conn_recv_granted(const struct ig_conn *c)
+{
+    return c->mux ? ig_yamux_recv_granted(c->mux) : 0;
 }
 
 int ig_conn_is_dialer(const struct ig_conn *c)

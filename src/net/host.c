@@ -31,6 +31,8 @@ void ig_host_cfg_default(struct ig_host_cfg *cfg)
     cfg->max_handshakes = 128;
     cfg->max_streams = 256;
     cfg->window = IG_YAMUX_INITIAL_WINDOW;
+    cfg->window_max = 16u * 1024u * 1024u;
+    cfg->conn_window = 32u * 1024u * 1024u;
     cfg->handshake_ms = 10000;
     cfg->idle_ms = 300000;
     cfg->frame_ms = 30000;

@@ -20,6 +20,8 @@ struct ig_host_cfg {
     uint32_t max_handshakes;       /* inbound ones not yet through handshake */
     uint32_t max_streams;          /* per connection */
     uint32_t window;               /* yamux receive window per stream */
+    uint32_t window_max;           /* tuning grows a stream's up to this */
+    uint32_t conn_window;          /* and all of a connection's to this */
     uint64_t handshake_ms;         /* dial/accept to muxer ready */
     uint64_t idle_ms;              /* no stream for this long: close */
     uint64_t frame_ms;             /* a frame begun, no byte since: close */
@@ -28,6 +30,7 @@ struct ig_host_cfg {
     uint64_t keepalive_timeout_ms; /* then nothing received: close */
     size_t max_msg;                /* longest message of built-in protocols */
     int no_early_muxer;            /* offer no muxer inside Noise */
+    int no_window_tuning;          /* keep every window at `window` */
 };
 
 /* Defaults: 256 connections (at most 128 of them inbound and still in
@@ -37,7 +40,10 @@ struct ig_host_cfg {
  * has received nothing for 30 s gets a yamux ping; if nothing at all
  * arrives within 10 s after it, it is closed with IG_ETIMEOUT (0 as the
  * interval: no pings; 0 as the timeout: pings, but silence never
- * closes). */
+ * closes). Receive windows start at 256 KiB and, as the round trip
+ * measured by a yamux ping at connection start shows them to limit a
+ * stream, double up to 16 MiB per stream while a connection's sum stays
+ * within 32 MiB (window_max <= window, or no_window_tuning: fixed). */
 void ig_host_cfg_default(struct ig_host_cfg *cfg);
 
 /* Connection events, reported to the owner (who logs them). */
@@ -146,6 +152,10 @@ const struct ig_peerid *ig_conn_peer(const struct ig_conn *c);
 
 /* The remote TCP address. */
 const struct ig_multiaddr *ig_conn_remote_addr(const struct ig_conn *c);
+
+/* The sum of the yamux receive windows granted on c's streams: a bound
+ * on what the peer can make us hold for c (0 before the muxer is up). */
+uint64_t ig_conn_recv_granted(const struct ig_conn *c);
 
 /* 1 when we dialed the connection. */
 int ig_conn_is_dialer(const struct ig_conn *c);

@@ -71,6 +71,17 @@ static void arm_deadline(struct ig_stream *s)
         c->neg_due = s->neg_due;
 }
 
+/* The widest receive window a stream of this host can grant. */
+static size_t rx_max(const struct ig_host_cfg *cfg)
+{
+    size_t w = cfg->window > IG_YAMUX_INITIAL_WINDOW ? cfg->window
+                                                     : IG_YAMUX_INITIAL_WINDOW;
+
+    if (!cfg->no_window_tuning && cfg->window_max > w)
+        w = cfg->window_max;
+    return w;
+}
+
 static struct ig_stream *stream_new(struct ig_conn *c,
                                     struct ig_yamux_stream *ys)
 {
@@ -86,10 +97,7 @@ static struct ig_stream *stream_new(struct ig_conn *c,
     s->conn = c;
     s->ys = ys;
     /* The yamux window bounds what the peer can make us keep. */
-    ig_buf_init(&s->rx,
-                c->host->cfg.window > IG_YAMUX_INITIAL_WINDOW
-                  ? c->host->cfg.window
-                  : IG_YAMUX_INITIAL_WINDOW);
+    ig_buf_init(&s->rx, rx_max(&c->host->cfg));
     if (ys)
         ig_yamux_stream_set_user(ys, s);
     s->next = c->streams;
@@ -553,4 +561,9 @@ void ig_stream_set_ud(struct ig_stream *s, void *ud)
 struct ig_host *ig_stream_host(const struct ig_stream *s)
 {
     return s->conn->host;
+}
+
+uint32_t ig_stream_recv_window(const struct ig_stream *s)
+{
+    return s->ys ? ig_yamux_stream_recv_window(s->ys) : 0;
 }

@@ -68,6 +68,11 @@ void *ig_stream_ud(const struct ig_stream *s);
 void ig_stream_set_ud(struct ig_stream *s, void *ud);
 struct ig_host *ig_stream_host(const struct ig_stream *s);
 
+/* The yamux receive window s grants the peer now: the most it can have
+ * in flight to us or kept unprocessed (0 before the stream exists on
+ * the wire). */
+uint32_t ig_stream_recv_window(const struct ig_stream *s);
+
 /* ---- internal to the net layer ---- */
 
 /* Fill the yamux callbacks that route stream events of c. */

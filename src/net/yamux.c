@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "net/buf.h"
 #include "util/err.h"
@@ -13,6 +14,14 @@
 #define NBUCKETS 256
 /* Outbound streams the peer has not acknowledged yet (spec: at most 256). */
 #define MAX_ACK_BACKLOG 256
+/* Round trips shorter than this count as this: below it the clock and
+ * the scheduler cannot tell a window that limits from one that does not,
+ * and loopback or LAN peers should still reach a useful window. */
+#define RTT_FLOOR_US 1000u
+/* A window update due within this many round trips of the last one
+ * means the window, not the reader, is what limits the stream. */
+#define GROW_RTTS 4u
+#define MAX_WINDOW (1u << 30)
 
 enum {
     S_LOCAL_FIN = 1,
@@ -32,6 +41,8 @@ struct ig_yamux_stream {
     uint32_t send_window; /* bytes the peer lets us send */
     uint32_t recv_window; /* bytes we let the peer send */
     uint32_t consumed;    /* processed, not yet returned to the peer */
+    uint32_t win;         /* window granted: recv_window + held + consumed */
+    uint64_t epoch_us;    /* when the window was last granted or returned */
     unsigned flags;
     void *user;
 };
@@ -45,6 +56,10 @@ struct ig_yamux {
     uint32_t unacked; /* our streams still waiting for ACK */
     uint32_t next_id;
     uint32_t last_remote_id;
+    uint64_t granted;      /* sum of win over the streams */
+    uint64_t rtt_us;       /* last measured round trip, 0: none */
+    uint64_t ping_sent_us; /* when the latest ping went out, 0: answered */
+    uint32_t ping_opaque;  /* its value */
     int error;
     int goaway_sent;
     int goaway_recv;
@@ -62,6 +77,9 @@ void ig_yamux_cfg_default(struct ig_yamux_cfg *cfg, int is_client)
 {
     cfg->is_client = is_client;
     cfg->window = IG_YAMUX_INITIAL_WINDOW;
+    cfg->max_window = 0;
+    cfg->conn_window = 0;
+    cfg->now_us = NULL;
     cfg->max_streams = 512;
     cfg->max_frame = 16u * 1024u * 1024u;
     cfg->send_frame = 256u * 1024u;
@@ -76,8 +94,11 @@ int ig_yamux_new(struct ig_yamux **out,
     struct ig_yamux *y;
 
     *out = NULL;
-    if (cfg->window < IG_YAMUX_INITIAL_WINDOW || !cfg->max_streams ||
-        !cfg->send_frame || cfg->out_soft > cfg->out_max)
+    /* Windows stay far enough below 4 GiB that credit kept plus credit
+     * returned plus growth always fits a 32-bit update. */
+    if (cfg->window < IG_YAMUX_INITIAL_WINDOW || cfg->window > MAX_WINDOW ||
+        cfg->max_window > MAX_WINDOW || !cfg->max_streams || !cfg->send_frame ||
+        cfg->out_soft > cfg->out_max)
         return -EINVAL;
     y = calloc(1, sizeof(*y));
     if (!y)
@@ -110,6 +131,24 @@ void ig_yamux_free(struct ig_yamux *y)
     free(y);
 }
 
+static uint64_t system_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int tuning(const struct ig_yamux *y)
+{
+    return y->cfg.max_window > y->cfg.window;
+}
+
+static uint64_t now_us(const struct ig_yamux *y)
+{
+    return y->cfg.now_us ? y->cfg.now_us() : system_now_us();
+}
+
 /* ---- stream table ---- */
 
 static struct ig_yamux_stream **bucket(struct ig_yamux *y, uint32_t id)
@@ -140,9 +179,13 @@ static struct ig_yamux_stream *add(struct ig_yamux *y,
     s->flags = flags;
     s->send_window = IG_YAMUX_INITIAL_WINDOW;
     s->recv_window = IG_YAMUX_INITIAL_WINDOW;
+    s->win = y->cfg.window;
+    if (tuning(y))
+        s->epoch_us = now_us(y);
     s->next = *b;
     *b = s;
     y->nstreams++;
+    y->granted += s->win;
     if (flags & S_OURS)
         y->unacked++;
     return s;
@@ -157,6 +200,7 @@ static void unlink_stream(struct ig_yamux_stream *s)
         p = &(*p)->next;
     *p = s->next;
     y->nstreams--;
+    y->granted -= s->win;
     if ((s->flags & S_OURS) && !(s->flags & S_ACKED))
         y->unacked--;
 }
@@ -270,9 +314,29 @@ static size_t out_room(const struct ig_yamux *y)
 
 int ig_yamux_ping(struct ig_yamux *y, uint32_t opaque)
 {
+    int rc;
+
     if (y->error)
         return IG_ECLOSED;
-    return send_ctl(y, IG_YAMUX_PING, IG_YAMUX_SYN, 0, opaque);
+    rc = send_ctl(y, IG_YAMUX_PING, IG_YAMUX_SYN, 0, opaque);
+    if (rc == 0) {
+        y->ping_opaque = opaque;
+        y->ping_sent_us = now_us(y);
+    }
+    return rc;
+}
+
+/* The peer answered a ping: if it is our latest, that is a round trip.
+ * A zero measurement (a coarse test clock) still counts as one. */
+static void pong(struct ig_yamux *y, uint32_t opaque)
+{
+    uint64_t t;
+
+    if (!y->ping_sent_us || opaque != y->ping_opaque)
+        return;
+    t = now_us(y);
+    y->rtt_us = t > y->ping_sent_us ? t - y->ping_sent_us : 1;
+    y->ping_sent_us = 0;
 }
 
 int ig_yamux_goaway(struct ig_yamux *y, uint32_t code)
@@ -301,6 +365,16 @@ int ig_yamux_in_frame(const struct ig_yamux *y)
 uint32_t ig_yamux_stream_count(const struct ig_yamux *y)
 {
     return y->nstreams;
+}
+
+uint64_t ig_yamux_rtt_us(const struct ig_yamux *y)
+{
+    return y->rtt_us;
+}
+
+uint64_t ig_yamux_recv_granted(const struct ig_yamux *y)
+{
+    return y->granted;
 }
 
 /* ---- streams, the application side ---- */
@@ -416,26 +490,54 @@ int ig_yamux_stream_close(struct ig_yamux_stream *s)
     return rc;
 }
 
+/* How much to widen the window of s in the update being sent at now:
+ * double it when the last update was under GROW_RTTS round trips ago,
+ * within max_window, and only if the connection's sum stays within
+ * conn_window; otherwise 0. */
+static uint32_t growth(const struct ig_yamux *y,
+                       const struct ig_yamux_stream *s,
+                       uint64_t now)
+{
+    uint64_t rtt = y->rtt_us < RTT_FLOOR_US ? RTT_FLOOR_US : y->rtt_us;
+    uint32_t grow = s->win;
+
+    if (!y->rtt_us || now - s->epoch_us >= GROW_RTTS * rtt)
+        return 0;
+    if (grow > y->cfg.max_window - s->win)
+        grow = y->cfg.max_window - s->win;
+    if (y->granted + grow > y->cfg.conn_window)
+        return 0;
+    return grow;
+}
+
 int ig_yamux_stream_consumed(struct ig_yamux_stream *s, size_t n)
 {
     struct ig_yamux *y = s->y;
-    uint32_t delta;
+    uint32_t delta, grow = 0;
+    uint64_t now = 0;
     int rc;
 
-    if (n > y->cfg.window)
-        n = y->cfg.window;
+    if (n > s->win)
+        n = s->win;
     s->consumed += (uint32_t)n;
     /* Return credit in halves: fewer updates, and the peer never stalls
      * as long as it gets one before its window runs out. */
-    if (s->consumed < y->cfg.window / 2 ||
-        (s->flags & (S_RESET | S_REMOTE_FIN)) || y->error)
+    if (s->consumed < s->win / 2 || (s->flags & (S_RESET | S_REMOTE_FIN)) ||
+        y->error)
         return 0;
-    delta = s->consumed;
+    if (tuning(y) && s->win < y->cfg.max_window) {
+        now = now_us(y);
+        grow = growth(y, s, now);
+    }
+    delta = s->consumed + grow;
     rc = send_ctl(y, IG_YAMUX_WINDOW_UPDATE, 0, s->id, delta);
     if (rc < 0)
         return rc;
     s->consumed = 0;
     s->recv_window += delta;
+    s->win += grow;
+    y->granted += grow;
+    s->epoch_us = now;
     return 0;
 }
 
@@ -468,6 +570,11 @@ void *ig_yamux_stream_user(const struct ig_yamux_stream *s)
 void ig_yamux_stream_set_user(struct ig_yamux_stream *s, void *user)
 {
     s->user = user;
+}
+
+uint32_t ig_yamux_stream_recv_window(const struct ig_yamux_stream *s)
+{
+    return s->win;
 }
 
 uint32_t ig_yamux_stream_send_window(const struct ig_yamux_stream *s)
@@ -666,6 +773,7 @@ static int on_session_frame(struct ig_yamux *y,
     }
     if (flags != IG_YAMUX_ACK)
         return fail(y, IG_EYAMUX, err, errlen, "bad ping flags");
+    pong(y, val);
     if (y->cb.on_pong)
         y->cb.on_pong(y->cb.ctx, val);
     return 0;

@@ -73,9 +73,22 @@ struct ig_yamux_cb {
     void (*on_goaway)(void *ctx, uint32_t code);
 };
 
+/*
+ * Receive window auto-tuning: when max_window > window, a stream whose
+ * window update falls due within four round trips (counted as at least
+ * RTT_FLOOR, see yamux.c) of its last one has its window doubled in that
+ * update, up to max_window, provided the sum of all streams' windows
+ * stays within conn_window. Windows never shrink. The round trip is
+ * measured with ig_yamux_ping(); until one is answered nothing grows.
+ */
 struct ig_yamux_cfg {
     int is_client;        /* 1: odd stream ids (the dialer), 0: even */
     uint32_t window;      /* receive window per stream, >= initial */
+    uint32_t max_window;  /* grow windows up to this; <= window: fixed */
+    uint64_t conn_window; /* growth stops where the sum would pass this */
+    /* Monotonic clock in microseconds for the tuning; NULL: the system's
+     * (a test or fuzzer can pass its own). */
+    uint64_t (*now_us)(void);
     uint32_t max_streams; /* open streams at once, both directions */
     uint32_t max_frame;   /* longest data frame accepted */
     uint32_t send_frame;  /* longest data frame produced */
@@ -83,7 +96,8 @@ struct ig_yamux_cfg {
     size_t out_max;       /* queued output that fails the session */
 };
 
-/* Defaults: 256 KiB window, 512 streams, 1 MiB output queue. */
+/* Defaults: 256 KiB window that does not grow, 512 streams, 1 MiB
+ * output queue. */
 void ig_yamux_cfg_default(struct ig_yamux_cfg *cfg, int is_client);
 
 /*
@@ -121,7 +135,9 @@ void ig_yamux_out_consume(struct ig_yamux *y, size_t n);
  * were cut short by a full output queue. */
 void ig_yamux_kick(struct ig_yamux *y);
 
-/* Queue a ping. Returns 0, IG_ECLOSED after a failure, or IG_ELIMIT. */
+/* Queue a ping. Its answer, when the value matches the latest ping
+ * sent, measures the round trip. Returns 0, IG_ECLOSED after a failure,
+ * or IG_ELIMIT. */
 int ig_yamux_ping(struct ig_yamux *y, uint32_t opaque);
 
 /* Queue a GoAway and refuse new streams both ways. Returns 0 or an
@@ -139,6 +155,12 @@ int ig_yamux_in_frame(const struct ig_yamux *y);
 
 /* Streams in the session (not yet freed). */
 uint32_t ig_yamux_stream_count(const struct ig_yamux *y);
+
+/* The last round trip measured by a ping, in microseconds; 0: none yet. */
+uint64_t ig_yamux_rtt_us(const struct ig_yamux *y);
+
+/* The sum of the receive windows of all streams in the session. */
+uint64_t ig_yamux_recv_granted(const struct ig_yamux *y);
 
 /*
  * Open an outbound stream (SYN is queued at once). Returns 0 and *out,
@@ -187,6 +209,10 @@ void ig_yamux_stream_free(struct ig_yamux_stream *s);
 uint32_t ig_yamux_stream_id(const struct ig_yamux_stream *s);
 void *ig_yamux_stream_user(const struct ig_yamux_stream *s);
 void ig_yamux_stream_set_user(struct ig_yamux_stream *s, void *user);
+/* The receive window granted on s: at most this many bytes can be in
+ * flight to us or held unprocessed at once (the initial window, or what
+ * tuning grew it to). */
+uint32_t ig_yamux_stream_recv_window(const struct ig_yamux_stream *s);
 /* Bytes the peer currently lets us send on s. */
 uint32_t ig_yamux_stream_send_window(const struct ig_yamux_stream *s);
 /* The peer half-closed s. */

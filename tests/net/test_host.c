@@ -110,6 +110,9 @@ static const struct ig_stream_handler probe_handler = {
 static struct probe srv;
 
 static int late_muxer; /* the listener offers no muxer inside Noise */
+/* Window tuning for the next hosts made: 0 keeps the defaults. */
+static uint32_t tune_max, tune_conn;
+static int tune_off;
 
 static void side_new(struct side *x,
                      uint8_t seed,
@@ -126,6 +129,11 @@ static void side_new(struct side *x,
     cfg.key = &x->key;
     cfg.max_streams = max_streams;
     cfg.no_early_muxer = late_muxer && seed == 2;
+    cfg.no_window_tuning = tune_off;
+    if (tune_max)
+        cfg.window_max = tune_max;
+    if (tune_conn)
+        cfg.conn_window = tune_conn;
     if (handshake_ms)
         cfg.handshake_ms = handshake_ms;
     ASSERT_OK(ig_host_new(&x->h, &cfg, on_event, x));
@@ -171,6 +179,8 @@ static void teardown(void)
 {
     ig_host_free(a.h);
     ig_host_free(b.h);
+    tune_max = tune_conn = 0;
+    tune_off = 0;
 }
 
 /* The inbound handler keeps its probe in srv: point the stream there. */
@@ -374,5 +384,157 @@ TEST(handshake_deadline)
     RUN_UNTIL(a.down, 3000);
     ASSERT_EQ(a.down_status, IG_ETIMEOUT);
     close(fd);
+    teardown();
+}
+
+/* ---- receive window auto-tuning ---- */
+
+/* One stream from a to b's sink, open and bound on both sides. */
+static void open_sink(struct probe *p)
+{
+    connect_pair(0);
+    RUN_UNTIL(a.identified && b.identified && a.id_sent && b.id_sent, 3000);
+    ASSERT_OK(ig_stream_open(a.conn, PROTO, &probe_handler, p, NULL));
+    RUN_UNTIL(p->opened, 3000);
+    ASSERT_OK(p->open_status);
+    bind_srv();
+}
+
+/* One loop pass with a writing on each of its n streams as far as the
+ * windows let it; returns the bytes written. */
+static size_t pump(struct probe *p, int n)
+{
+    static uint8_t chunk[65536];
+    size_t sent = 0;
+    long k;
+
+    for (int i = 0; i < n; i++)
+        while ((k = ig_stream_write(p[i].s, chunk, sizeof(chunk))) > 0)
+            sent += (size_t)k;
+    ASSERT_OK(ig_host_poll(a.h, 1));
+    ASSERT_OK(ig_host_poll(b.h, 1));
+    return sent;
+}
+
+/* Pump one stream until b grants it a window of want bytes (or 10 s
+ * pass), checking on the way that windows only double and that the
+ * writer never has more out than the reader granted. Adds the bytes
+ * written to *sent. */
+static void grow_to(struct probe *p, uint32_t want, size_t *sent)
+{
+    uint64_t until = ig_host_now_ms() + 10000;
+    uint32_t w = ig_stream_recv_window(srv.s), seen = w;
+
+    while (w < want && ig_host_now_ms() < until) {
+        *sent += pump(p, 1);
+        w = ig_stream_recv_window(srv.s);
+        ASSERT_TRUE(w >= seen && (w & (w - 1)) == 0);
+        seen = w;
+        ASSERT_TRUE(*sent - srv.got <= w);
+    }
+    ASSERT_EQ(w, want);
+}
+
+/* A reader that keeps up on a fast link: each window update comes
+ * within a few round trips of the last, so the window doubles up to the
+ * configured maximum and no further. */
+TEST(window_grows_to_max_for_a_fast_reader)
+{
+    struct probe p = { 0 };
+    size_t sent = 0;
+
+    tune_max = 2u * 1024u * 1024u;
+    open_sink(&p);
+    ASSERT_EQ(ig_stream_recv_window(srv.s), IG_YAMUX_INITIAL_WINDOW);
+    grow_to(&p, tune_max, &sent);
+    for (int i = 0; i < 50; i++)
+        sent += pump(&p, 1);
+    ASSERT_EQ(ig_stream_recv_window(srv.s), tune_max);
+    ASSERT_EQ(ig_conn_recv_granted(b.conn), tune_max);
+    ASSERT_TRUE(sent - srv.got <= tune_max);
+    teardown();
+}
+
+/* With tuning off the window stays where the host set it. */
+TEST(window_fixed_when_tuning_is_off)
+{
+    struct probe p = { 0 };
+    size_t sent = 0;
+
+    tune_off = 1;
+    open_sink(&p);
+    while (sent < 16u * 1024u * 1024u) {
+        sent += pump(&p, 1);
+        ASSERT_EQ(ig_stream_recv_window(srv.s), IG_YAMUX_INITIAL_WINDOW);
+        ASSERT_TRUE(sent - srv.got <= IG_YAMUX_INITIAL_WINDOW);
+    }
+    teardown();
+}
+
+/* A reader that takes nothing returns no credit, so its window cannot
+ * grow; after it grew, pausing leaves at most the grown window with us. */
+TEST(window_no_growth_for_a_reader_that_does_not_consume)
+{
+    struct probe p = { 0 };
+    size_t sent = 0;
+    uint32_t w;
+
+    tune_max = 1024u * 1024u;
+    open_sink(&p);
+    srv.paused = 1;
+    for (int i = 0; i < 100; i++)
+        sent += pump(&p, 1);
+    ASSERT_EQ(srv.got, 0);
+    ASSERT_EQ(ig_stream_recv_window(srv.s), IG_YAMUX_INITIAL_WINDOW);
+    ASSERT_TRUE(sent < IG_YAMUX_INITIAL_WINDOW);
+    srv.paused = 0;
+    ig_stream_resume(srv.s);
+    grow_to(&p, tune_max, &sent);
+    srv.paused = 1;
+    for (int i = 0; i < 100; i++)
+        sent += pump(&p, 1);
+    w = ig_stream_recv_window(srv.s);
+    ASSERT_EQ(w, tune_max);
+    /* Kept unread: at least what was left of the window, never more. */
+    ASSERT_TRUE(sent - srv.got <= w);
+    ASSERT_TRUE(sent - srv.got >= w / 2);
+    /* The writer is shut: nothing more goes out while nothing is read. */
+    ASSERT_EQ(pump(&p, 1), 0);
+    teardown();
+}
+
+/* Many fast streams on one connection: together they never hold more
+ * than the connection's cap, though each alone could grow past it. */
+TEST(window_sum_over_streams_stays_under_the_connection_cap)
+{
+    enum { N = 6 };
+    struct probe p[N];
+    uint64_t granted, peak = 0;
+    uint64_t until;
+
+    memset(p, 0, sizeof(p));
+    tune_max = 1024u * 1024u;
+    tune_conn = 2u * 1024u * 1024u;
+    open_sink(&p[0]);
+    for (int i = 1; i < N; i++)
+        ASSERT_OK(ig_stream_open(a.conn, PROTO, &probe_handler, &p[i], NULL));
+    RUN_UNTIL(p[N - 1].opened, 3000);
+    ASSERT_EQ(ig_conn_recv_granted(b.conn), N * IG_YAMUX_INITIAL_WINDOW);
+    until = ig_host_now_ms() + 10000;
+    while (peak + IG_YAMUX_INITIAL_WINDOW <= tune_conn &&
+           ig_host_now_ms() < until) {
+        (void)pump(p, N);
+        granted = ig_conn_recv_granted(b.conn);
+        ASSERT_TRUE(granted <= tune_conn);
+        if (granted > peak)
+            peak = granted;
+    }
+    /* Growth stopped only because a doubling no longer fits. */
+    ASSERT_TRUE(peak > N * IG_YAMUX_INITIAL_WINDOW);
+    ASSERT_TRUE(peak + IG_YAMUX_INITIAL_WINDOW > tune_conn);
+    for (int i = 0; i < 50; i++) {
+        (void)pump(p, N);
+        ASSERT_TRUE(ig_conn_recv_granted(b.conn) <= tune_conn);
+    }
     teardown();
 }

@@ -4,6 +4,8 @@
 #define IG_TEST_MAIN
 #include "test.h"
 
+#include <errno.h>
+
 #include "net/buf.h"
 #include "net/yamux.h"
 #include "util/err.h"
@@ -77,19 +79,25 @@ static void cb_goaway(void *ctx, uint32_t code)
     p->goaway_code = code;
 }
 
-static void peer_init(struct peer *p, int is_client, uint32_t max_streams)
+static void peer_init_cfg(struct peer *p, const struct ig_yamux_cfg *cfg)
 {
-    struct ig_yamux_cfg cfg;
     struct ig_yamux_cb cb = { p,        cb_open,     cb_data, cb_fin,
                               cb_close, cb_writable, cb_pong, cb_goaway };
 
     memset(p, 0, sizeof(*p));
     ig_buf_init(&p->rx, 64u << 20);
     p->auto_consume = 1;
+    ASSERT_OK(ig_yamux_new(&p->y, cfg, &cb));
+}
+
+static void peer_init(struct peer *p, int is_client, uint32_t max_streams)
+{
+    struct ig_yamux_cfg cfg;
+
     ig_yamux_cfg_default(&cfg, is_client);
     if (max_streams)
         cfg.max_streams = max_streams;
-    ASSERT_OK(ig_yamux_new(&p->y, &cfg, &cb));
+    peer_init_cfg(p, &cfg);
 }
 
 static void peer_fini(struct peer *p)
@@ -595,5 +603,173 @@ TEST(kick_wakes_each_waiting_stream_once)
     ASSERT_EQ(rewaits, 3);
     ig_yamux_kick(y);
     ASSERT_EQ(rewaits, 6);
+    ig_yamux_free(y);
+}
+
+/* ---- receive window tuning, on a clock the test moves ---- */
+
+#define KIB 1024u
+static uint64_t clock_us = 1;
+
+static uint64_t test_now_us(void)
+{
+    return clock_us;
+}
+
+static void peer_init_tuned(struct peer *p,
+                            int is_client,
+                            uint32_t max_window,
+                            uint64_t conn_window)
+{
+    struct ig_yamux_cfg cfg;
+
+    ig_yamux_cfg_default(&cfg, is_client);
+    cfg.max_window = max_window;
+    cfg.conn_window = conn_window;
+    cfg.now_us = test_now_us;
+    peer_init_cfg(p, &cfg);
+}
+
+/* s pings c and the answer takes rtt_us. */
+static void measure_rtt(struct peer *c, struct peer *s, uint64_t rtt_us)
+{
+    ASSERT_OK(ig_yamux_ping(s->y, 41));
+    pump(s, c, 1u << 20);
+    clock_us += rtt_us;
+    pump(c, s, 1u << 20);
+    ASSERT_EQ(ig_yamux_rtt_us(s->y), rtt_us);
+}
+
+/* Write n bytes on cs (within its window) and deliver them all. */
+static void send_n(struct peer *c,
+                   struct peer *s,
+                   struct ig_yamux_stream *cs,
+                   size_t n)
+{
+    static uint8_t zero[1u << 20];
+
+    ASSERT_TRUE(n <= sizeof(zero));
+    ASSERT_EQ(ig_yamux_stream_write(cs, zero, n), (long)n);
+    pump_all(c, s, 1u << 20);
+}
+
+/* The window doubles when an update falls due within four round trips
+ * of the last, as the peer sees in its send window; a slower reader
+ * keeps its window; nothing passes the maximum. */
+TEST(window_doubles_within_four_round_trips)
+{
+    struct peer c, s;
+    struct ig_yamux_stream *cs, *ss;
+
+    peer_init(&c, 1, 0);
+    peer_init_tuned(&s, 0, 1024 * KIB, 64u << 20);
+    measure_rtt(&c, &s, 10000);
+    ASSERT_OK(ig_yamux_stream_open(c.y, &cs));
+    pump_all(&c, &s, 1u << 20);
+    ss = s.last_open;
+    ASSERT_EQ(ig_yamux_stream_recv_window(ss), 256 * KIB);
+    /* Half the window at once: 128 KiB returned plus 256 KiB more. */
+    send_n(&c, &s, cs, 128 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(ss), 512 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(cs), 512 * KIB);
+    /* Five round trips later: credit comes back, the window stays. */
+    clock_us += 50000;
+    send_n(&c, &s, cs, 256 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(ss), 512 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(cs), 512 * KIB);
+    clock_us += 39000;
+    send_n(&c, &s, cs, 256 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(ss), 1024 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(cs), 1024 * KIB);
+    send_n(&c, &s, cs, 512 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(ss), 1024 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(cs), 1024 * KIB);
+    ASSERT_EQ(ig_yamux_recv_granted(s.y), 1024 * KIB);
+    peer_fini(&c);
+    peer_fini(&s);
+}
+
+/* Without a measured round trip nothing grows, and a pong that does not
+ * answer our latest ping measures nothing. */
+TEST(window_fixed_until_a_round_trip_is_measured)
+{
+    struct peer c, s;
+    struct ig_yamux_stream *cs;
+    const uint8_t *o;
+    size_t len;
+
+    peer_init(&c, 1, 0);
+    peer_init_tuned(&s, 0, 1024 * KIB, 64u << 20);
+    ASSERT_OK(ig_yamux_ping(s.y, 1));
+    ASSERT_OK(ig_yamux_ping(s.y, 2));
+    /* Only the first ping reaches c: its answer is stale. */
+    o = ig_yamux_out(s.y, &len);
+    ASSERT_EQ(len, 2 * IG_YAMUX_HEADER_LEN);
+    ASSERT_OK(ig_yamux_input(c.y, o, IG_YAMUX_HEADER_LEN, NULL, 0));
+    ig_yamux_out_consume(s.y, len);
+    clock_us += 500;
+    pump(&c, &s, 1u << 20);
+    ASSERT_EQ(s.pongs, 1);
+    ASSERT_EQ(ig_yamux_rtt_us(s.y), 0);
+    ASSERT_OK(ig_yamux_stream_open(c.y, &cs));
+    pump_all(&c, &s, 1u << 20);
+    for (int i = 0; i < 4; i++)
+        send_n(&c, &s, cs, 128 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(s.last_open), 256 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(cs), 256 * KIB);
+    peer_fini(&c);
+    peer_fini(&s);
+}
+
+/* A stream whose doubling would pass the connection's cap does not
+ * grow; once another stream's window is released, it may. */
+TEST(window_growth_respects_the_connection_cap)
+{
+    struct peer c, s;
+    struct ig_yamux_stream *c1, *c2, *s1, *s2;
+
+    peer_init(&c, 1, 0);
+    peer_init_tuned(&s, 0, 1024 * KIB, 1024 * KIB);
+    measure_rtt(&c, &s, 10000);
+    ASSERT_OK(ig_yamux_stream_open(c.y, &c1));
+    pump_all(&c, &s, 1u << 20);
+    s1 = s.last_open;
+    ASSERT_OK(ig_yamux_stream_open(c.y, &c2));
+    pump_all(&c, &s, 1u << 20);
+    s2 = s.last_open;
+    send_n(&c, &s, c1, 128 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(s1), 512 * KIB);
+    ASSERT_EQ(ig_yamux_recv_granted(s.y), 768 * KIB);
+    send_n(&c, &s, c1, 256 * KIB);
+    /* 1024 KiB for s1 would make 1280 KiB in all. */
+    ASSERT_EQ(ig_yamux_stream_recv_window(s1), 512 * KIB);
+    send_n(&c, &s, c2, 128 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(s2), 512 * KIB);
+    ASSERT_EQ(ig_yamux_recv_granted(s.y), 1024 * KIB);
+    send_n(&c, &s, c2, 256 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(s2), 512 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(c2), 512 * KIB);
+    ig_yamux_stream_free(s1);
+    ig_yamux_stream_free(c1);
+    pump_all(&c, &s, 1u << 20);
+    ASSERT_EQ(ig_yamux_recv_granted(s.y), 512 * KIB);
+    send_n(&c, &s, c2, 256 * KIB);
+    ASSERT_EQ(ig_yamux_stream_recv_window(s2), 1024 * KIB);
+    ASSERT_EQ(ig_yamux_stream_send_window(c2), 1024 * KIB);
+    peer_fini(&c);
+    peer_fini(&s);
+}
+
+/* A window past what a 32-bit update can carry safely is refused. */
+TEST(window_max_is_bounded)
+{
+    struct ig_yamux_cfg cfg;
+    struct ig_yamux *y;
+
+    ig_yamux_cfg_default(&cfg, 1);
+    cfg.max_window = (1u << 30) + 1;
+    ASSERT_EQ(ig_yamux_new(&y, &cfg, NULL), -EINVAL);
+    cfg.max_window = 1u << 30;
+    ASSERT_OK(ig_yamux_new(&y, &cfg, NULL));
     ig_yamux_free(y);
 }
