@@ -226,6 +226,12 @@ static int set_value(const struct ig_flags_spec *spec,
           spec, "--%s: duration '%s' must be more than zero", f->name, v);
     if (rc == 0)
         return 0;
+    if (rc == IG_ETOOBIG && f->kind != IG_FLAG_BOOL)
+        return usage_error(spec,
+                           "--%s: %s '%s' is too large",
+                           f->name,
+                           f->kind == IG_FLAG_UINT ? "value" : "duration",
+                           v);
     if (f->kind == IG_FLAG_DURATION || f->kind == IG_FLAG_DURATION_OFF)
         return usage_error(spec,
                            "--%s: bad duration '%s' (%sa number and a unit "
@@ -321,10 +327,38 @@ int ig_flags_parse(const struct ig_flags_spec *spec,
     return 0;
 }
 
+#define HELP_COLS 80
+#define HELP_INDENT 31 /* "  " + the 28-column flag + " " */
+
+/* Print text from column col on (a line start), wrapped at HELP_COLS
+ * between words; continuation lines start at HELP_INDENT. */
+static void print_wrapped(const char *text, int col, FILE *out)
+{
+    int start = 1;
+
+    while (*text) {
+        int n = (int)strcspn(text, " ");
+
+        if (!start && col + 1 + n > HELP_COLS) {
+            fprintf(out, "\n%*s", HELP_INDENT, "");
+            col = HELP_INDENT;
+        }
+        else if (!start) {
+            fputc(' ', out);
+            col++;
+        }
+        fprintf(out, "%.*s", n, text);
+        col += n;
+        start = 0;
+        text += n + (text[n] == ' ');
+    }
+    fputc('\n', out);
+}
+
 static void print_flag(const struct ig_flag *f, FILE *out)
 {
-    char left[64];
-    int w;
+    char left[64], text[512];
+    int w, n;
 
     if (f->shortname)
         w = snprintf(left, sizeof(left), "-%c, --%s", f->shortname, f->name);
@@ -335,14 +369,17 @@ static void print_flag(const struct ig_flag *f, FILE *out)
                  sizeof(left) - (size_t)w,
                  " %s",
                  f->metavar ? f->metavar : "V");
-    fprintf(out, "  %-28s %s", left, f->help ? f->help : "");
-    if (f->kind == IG_FLAG_LIST)
-        fprintf(out,
-                " (repeatable, up to %zu)",
-                ((const struct ig_flag_list *)f->out)->max);
-    if (f->defval)
-        fprintf(out, " (default: %s)", f->defval);
-    fputc('\n', out);
+    n = snprintf(text, sizeof(text), "%s", f->help ? f->help : "");
+    if (f->kind == IG_FLAG_LIST && n >= 0 && (size_t)n < sizeof(text))
+        n += snprintf(text + n,
+                      sizeof(text) - (size_t)n,
+                      " (repeatable, up to %zu)",
+                      ((const struct ig_flag_list *)f->out)->max);
+    if (f->defval && n >= 0 && (size_t)n < sizeof(text))
+        snprintf(
+          text + n, sizeof(text) - (size_t)n, " (default: %s)", f->defval);
+    w = fprintf(out, "  %-28s ", left);
+    print_wrapped(text, w, out);
 }
 
 void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f)

@@ -76,8 +76,9 @@ int ig_cmd_help(int argc, char **argv)
         print_usage(stdout);
         return IG_EXIT_OK;
     }
+    /* Every command, help itself too, prints its help for --help. */
     c = find_command(argv[1]);
-    if (!c || c->fn == ig_cmd_help) {
+    if (!c) {
         fprintf(stderr, "igord: unknown command '%s'\n", argv[1]);
         return IG_EXIT_USAGE;
     }

@@ -56,8 +56,9 @@ struct run_ctx {
     int lock_fd; /* the agent's run lock, held until the run ends */
     struct ig_agent *agent;
     struct ig_identity ident;
-    int ident_new;  /* generated now: save once the agent started */
-    int ident_copy; /* found beside --checkpoint: copy into the dir */
+    int ident_new;          /* generated now: save once the agent started */
+    int ident_copy;         /* found beside --checkpoint: copy into the dir */
+    char no_manifest[4096]; /* the sidecar looked for and missing, or "" */
     int64_t budget;
     int64_t price;
 };
@@ -66,7 +67,8 @@ struct run_ctx {
 /* clang-format off */
 #define COMMON_FLAGS(a)                                                      \
     {"manifest", 0, IG_FLAG_STRING, &(a)->manifest, "FILE",                  \
-     "<wasm>.manifest.json", "capability manifest"},                         \
+     "<stem>.manifest.json beside the wasm",                                 \
+     "capability manifest"},                                                 \
     {"checkpoint-dir", 0, IG_FLAG_STRING, &(a)->dir, "DIR",                  \
      IG_STORE_DEFAULT_DIR, "where checkpoints and identities live"},         \
     {"agent-id", 0, IG_FLAG_STRING, &(a)->agent_id, "ID",                    \
@@ -95,6 +97,32 @@ struct run_ctx {
      "debug, info, warn or error"}
 /* clang-format on */
 
+/* The sidecar manifest igord looks for beside the wasm (foo.wasm ->
+ * foo.manifest.json) when --manifest is not given and it is missing, so
+ * that a denied capability can say no manifest was found ("" else). */
+static void note_missing_manifest(struct run_ctx *c)
+{
+    const char *w = c->args.wasm_path;
+    size_t n = strlen(w);
+
+    if (c->args.manifest)
+        return;
+    if (n < 5 || strcmp(w + n - 5, ".wasm") != 0) {
+        snprintf(c->no_manifest,
+                 sizeof(c->no_manifest),
+                 "none: %s does not end in .wasm; --manifest names one",
+                 w);
+        return;
+    }
+    snprintf(c->no_manifest,
+             sizeof(c->no_manifest),
+             "%.*s.manifest.json",
+             (int)(n - 5),
+             w);
+    if (access(c->no_manifest, F_OK) == 0)
+        c->no_manifest[0] = '\0';
+}
+
 /* The manifest named by --manifest, else the sidecar beside the wasm
  * (agent.wasm -> agent.manifest.json), else none: every capability is
  * denied. */
@@ -110,6 +138,8 @@ static int load_manifest(struct run_ctx *c)
 
     if (rc < 0) /* err names the manifest file */
         ig_flags_error("%s", err[0] ? err : ig_strerror(rc));
+    else
+        note_missing_manifest(c);
     return rc;
 }
 
@@ -131,6 +161,11 @@ static int setup_basics(struct run_ctx *c)
     if (c->args.log_level && ig_log_set_level_name(c->args.log_level) < 0) {
         ig_flags_error("--log-level %s: not debug, info, warn or error",
                        c->args.log_level);
+        return IG_EUSAGE;
+    }
+    if (!c->args.dir[0] || (c->args.manifest && !c->args.manifest[0])) {
+        ig_flags_error("--%s: empty; give a path",
+                       c->args.dir[0] ? "manifest" : "checkpoint-dir");
         return IG_EUSAGE;
     }
     c->budget = IG_BUDGET_SCALE;
@@ -212,31 +247,32 @@ static int no_identity(struct run_ctx *c, const char *beside)
  * one that is saved only once the agent has started. A checkpoint was
  * found without identity: refuse (a new key could not continue it).
  */
-/* The store tightens a loose identity file; say that it was loose, as
- * others could have read the key until now. */
-static void warn_loose_identity(struct run_ctx *c)
+/* The store tightened a loose identity file it loaded; say that it
+ * was loose, as others could have read the key until now. */
+static void warn_loose_identity(struct run_ctx *c, unsigned was)
 {
     char path[4096];
-    struct stat st;
 
-    if (ig_store_path(
-          c->store, c->id, IG_STORE_IDENTITY, path, sizeof(path), NULL, 0) ||
-        stat(path, &st) < 0 || (st.st_mode & 0777) == 0600)
+    if (!was ||
+        ig_store_path(
+          c->store, c->id, IG_STORE_IDENTITY, path, sizeof(path), NULL, 0))
         return;
     ig_warn("cli",
             "identity file %s had mode %04o, wider than 0600 (others may "
             "have read the agent's key); tightened to 0600",
             path,
-            (unsigned)(st.st_mode & 0777));
+            was);
 }
 
 static int find_identity(struct run_ctx *c, const char *beside)
 {
     char err[256] = "";
+    unsigned was = 0;
     int rc;
 
-    warn_loose_identity(c);
-    rc = ig_store_load_identity(c->store, c->id, &c->ident, err, sizeof(err));
+    rc = ig_store_load_identity(
+      c->store, c->id, &c->ident, &was, err, sizeof(err));
+    warn_loose_identity(c, was);
 
     if (rc != IG_ENOTFOUND)
         goto out;
@@ -433,6 +469,20 @@ static int precheck(struct run_ctx *c)
     return rc;
 }
 
+/* A capability was denied because there is no manifest at all: say so
+ * and where igord looked, rather than blame a manifest (err is the
+ * link error, 512 bytes, "igor.x needs capability "y", which ..."). */
+static void denied_without_manifest(struct run_ctx *c, char *err)
+{
+    char *which = strstr(err, ", which the manifest does not grant");
+    size_t n = which ? (size_t)(which - err) : strlen(err);
+
+    snprintf(err + n,
+             512 - n,
+             ", and no manifest was found (looked for %s)",
+             c->no_manifest);
+}
+
 static int start_agent(struct run_ctx *c)
 {
     struct ig_agent_opts o = {
@@ -451,6 +501,8 @@ static int start_agent(struct run_ctx *c)
     char err[512] = "";
     int rc = ig_agent_new(&o, &c->agent, err, sizeof(err));
 
+    if (rc == IG_ECAP_DENIED && c->no_manifest[0])
+        denied_without_manifest(c, err);
     if (rc < 0) {
         ig_flags_error(
           "%s: %s", c->args.wasm_path, err[0] ? err : ig_strerror(rc));
@@ -695,11 +747,11 @@ int ig_cmd_resume(int argc, char **argv)
     const struct ig_flags_spec spec = {
         "igord resume --checkpoint FILE --wasm FILE [options]",
         "Resume an agent from a checkpoint file, with the identity file\n"
-        "beside it (<id>.identity), into the checkpoint directory. The\n"
-        "directory must not already hold another checkpoint of the agent\n"
-        "or newer history (that would roll it back): continue such an\n"
-        "agent with `igord run`. Unsigned v2/v3 checkpoints are refused\n"
-        "unless --import-unsigned is given.",
+        "beside it (<stem>.identity for <stem>.checkpoint), into the\n"
+        "checkpoint directory. The directory must not already hold another\n"
+        "checkpoint of the agent or newer history (that would roll it\n"
+        "back): continue such an agent with `igord run`. Unsigned v2/v3\n"
+        "checkpoints are refused unless --import-unsigned is given.",
         flags,
         (int)(sizeof(flags) / sizeof(flags[0])),
         0,

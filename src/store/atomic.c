@@ -97,11 +97,28 @@ int ig_atomic_read(const char *path,
                    char *err,
                    size_t errlen)
 {
+    int fd = -1,
+        rc = ig_atomic_read_keep(path, max, out, outlen, &fd, err, errlen);
+
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+int ig_atomic_read_keep(const char *path,
+                        size_t max,
+                        uint8_t **out,
+                        size_t *outlen,
+                        int *keep,
+                        char *err,
+                        size_t errlen)
+{
     size_t size = 0;
     int fd, rc;
 
     *out = NULL;
     *outlen = 0;
+    *keep = -1;
     fd = open_regular(path, &size);
     if (fd < 0) {
         ig_err_set(err,
@@ -114,7 +131,10 @@ int ig_atomic_read(const char *path,
         return fd;
     }
     rc = read_fd(fd, size, max, out, outlen);
-    close(fd);
+    if (rc == 0)
+        *keep = fd;
+    else
+        close(fd);
     if (rc == IG_ETOOBIG)
         ig_err_set(err, errlen, "%s: larger than %zu bytes", path, max);
     else if (rc < 0)

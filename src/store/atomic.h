@@ -24,4 +24,17 @@ int ig_atomic_read(const char *path,
                    char *err,
                    size_t errlen);
 
+/*
+ * ig_atomic_read that keeps the file open: on success *fd is the
+ * descriptor the bytes were read from (the caller closes it), so what
+ * is done next (a mode fix) reaches that very file; -1 on any error.
+ */
+int ig_atomic_read_keep(const char *path,
+                        size_t max,
+                        uint8_t **out,
+                        size_t *outlen,
+                        int *fd,
+                        char *err,
+                        size_t errlen);
+
 #endif

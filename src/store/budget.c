@@ -42,7 +42,7 @@ static int scan(const char *s,
             if (decimals == IG_BUDGET_DECIMALS) {
                 ig_err_set(err,
                            errlen,
-                           "budget \"%s\" has more than %d "
+                           "amount \"%s\" has more than %d "
                            "decimals (the unit is a microcent)",
                            s,
                            IG_BUDGET_DECIMALS);
@@ -54,7 +54,7 @@ static int scan(const char *s,
     if (*p != '\0') {
         ig_err_set(err,
                    errlen,
-                   "budget \"%s\" is not a decimal number "
+                   "amount \"%s\" is not a decimal number "
                    "(unexpected '%c')",
                    s,
                    *p);
@@ -74,7 +74,7 @@ int ig_budget_parse(const char *s, int64_t *out, char *err, size_t errlen)
     if (s[0] == '-' || s[0] == '+') {
         ig_err_set(err,
                    errlen,
-                   "budget \"%s\" may not carry a sign%s",
+                   "amount \"%s\" may not carry a sign%s",
                    s,
                    s[0] == '-' ? " (it cannot be negative)" : "");
         return IG_EFORMAT;
@@ -85,7 +85,7 @@ int ig_budget_parse(const char *s, int64_t *out, char *err, size_t errlen)
     if (rc < 0)
         return rc;
     if (ndigits == 0) {
-        ig_err_set(err, errlen, "budget \"%s\" has no digits", s);
+        ig_err_set(err, errlen, "amount \"%s\" has no digits", s);
         return IG_EFORMAT;
     }
     whole *= IG_BUDGET_SCALE;
@@ -94,7 +94,7 @@ int ig_budget_parse(const char *s, int64_t *out, char *err, size_t errlen)
     *out = (int64_t)(whole + frac);
     return 0;
 too_big:
-    ig_err_set(err, errlen, "budget \"%s\" is too large", s);
+    ig_err_set(err, errlen, "amount \"%s\" is too large", s);
     return IG_ETOOBIG;
 }
 

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/atomic.h"
 #include "store/ckpt.h"
@@ -99,12 +100,26 @@ int ig_identity_load(const char *path,
                      char *err,
                      size_t errlen)
 {
+    int fd = -1, rc = ig_identity_load_keep(path, out, &fd, err, errlen);
+
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+int ig_identity_load_keep(const char *path,
+                          struct ig_identity *out,
+                          int *fd,
+                          char *err,
+                          size_t errlen)
+{
     uint8_t *buf = NULL;
     size_t len = 0;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = ig_atomic_read(path, IDENTITY_READ_MAX, &buf, &len, err, errlen);
+    rc =
+      ig_atomic_read_keep(path, IDENTITY_READ_MAX, &buf, &len, fd, err, errlen);
     if (rc == IG_ETOOBIG) {
         ig_err_set(err,
                    errlen,
@@ -120,6 +135,10 @@ out:
     if (buf) {
         sodium_memzero(buf, len);
         free(buf);
+    }
+    if (rc < 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
     }
     return rc;
 }

@@ -56,6 +56,14 @@ int ig_identity_load(const char *path,
                      char *err,
                      size_t errlen);
 
+/* ig_identity_load that keeps the file open when it decodes: *fd (the
+ * caller closes it; -1 on any error) is the file the key came from. */
+int ig_identity_load_keep(const char *path,
+                          struct ig_identity *out,
+                          int *fd,
+                          char *err,
+                          size_t errlen);
+
 /*
  * Write id to path atomically with mode 0600 (an existing file is
  * replaced, so a wider mode does not survive). Errors as

@@ -368,18 +368,24 @@ int ig_store_load_receipts(struct ig_store *s,
       s, id, IG_STORE_RECEIPTS, RECEIPTS_MAX, data, len, err, errlen);
 }
 
-/* An identity readable by others is tightened to 0600 in place. */
-static int tighten_mode(const char *path, char *err, size_t errlen)
+/* An identity readable by others is tightened to 0600 in place, on
+ * the descriptor it was read from (never a path a symlink or a rename
+ * could redirect); *was gets its old mode when it was wider. */
+static int tighten_mode(int fd,
+                        const char *path,
+                        unsigned *was,
+                        char *err,
+                        size_t errlen)
 {
     struct stat st;
+    int rc;
 
-    if (stat(path, &st) < 0)
+    if (fstat(fd, &st) < 0)
         return -errno;
     if ((st.st_mode & 0777) == 0600)
         return 0;
-    if (chmod(path, 0600) < 0) {
-        int rc = -errno;
-
+    if (fchmod(fd, 0600) < 0) {
+        rc = -errno;
         ig_err_set(err,
                    errlen,
                    "%s: cannot restrict mode to 0600: %s",
@@ -387,24 +393,31 @@ static int tighten_mode(const char *path, char *err, size_t errlen)
                    strerror(errno));
         return rc;
     }
+    if (was)
+        *was = (unsigned)(st.st_mode & 0777);
     return 0;
 }
 
 int ig_store_load_identity(struct ig_store *s,
                            const char *id,
                            struct ig_identity *out,
+                           unsigned *was_mode,
                            char *err,
                            size_t errlen)
 {
     char path[PATH_MAX];
-    int rc;
+    int rc, fd = -1;
 
+    if (was_mode)
+        *was_mode = 0;
     rc =
       ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
     if (rc == 0)
-        rc = ig_identity_load(path, out, err, errlen);
+        rc = ig_identity_load_keep(path, out, &fd, err, errlen);
     if (rc == 0)
-        rc = tighten_mode(path, err, errlen);
+        rc = tighten_mode(fd, path, was_mode, err, errlen);
+    if (fd >= 0)
+        close(fd);
     if (rc < 0)
         ig_identity_wipe(out);
     return rc;
@@ -437,7 +450,7 @@ int ig_store_identity(struct ig_store *s,
 
     /* A bad id fails in the load with the same code the path gives. */
     *created = 0;
-    rc = ig_store_load_identity(s, id, out, err, errlen);
+    rc = ig_store_load_identity(s, id, out, NULL, err, errlen);
     if (rc != IG_ENOTFOUND)
         return rc;
     rc = ig_identity_generate(out);

@@ -108,11 +108,17 @@ int ig_store_load_receipts(struct ig_store *s,
                            char *err,
                            size_t errlen);
 
-/* Load <id>.identity, tightening its mode to 0600 when it was wider.
- * Missing -> IG_ENOTFOUND; bad -> IG_EIDENTITY; chmod failure -errno. */
+/*
+ * Load <id>.identity and, once it has decoded, tighten its mode to 0600
+ * (fchmod on the descriptor it was read from) when it was wider; then
+ * *was_mode (may be NULL) gets the old mode, else 0. A file that does
+ * not load keeps its mode. Missing -> IG_ENOTFOUND; bad ->
+ * IG_EIDENTITY; not a regular file -> -EINVAL; fchmod failure -errno.
+ */
 int ig_store_load_identity(struct ig_store *s,
                            const char *id,
                            struct ig_identity *out,
+                           unsigned *was_mode,
                            char *err,
                            size_t errlen);
 

@@ -770,11 +770,12 @@ TEST(store_identity_create_and_reload)
     char *dir = st_tmpdir(), p[512];
     struct ig_store *s = NULL;
     struct ig_identity a, b;
+    unsigned was = 1;
     struct stat st;
     int created = -1;
 
     ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
-    ASSERT_EQ(ig_store_load_identity(s, "ag", &a, NULL, 0), IG_ENOTFOUND);
+    ASSERT_EQ(ig_store_load_identity(s, "ag", &a, NULL, NULL, 0), IG_ENOTFOUND);
     ASSERT_OK(ig_store_identity(s, "ag", &a, &created, NULL, 0));
     ASSERT_EQ(created, 1);
     snprintf(p, sizeof(p), "%s/ag.identity", dir);
@@ -782,9 +783,12 @@ TEST(store_identity_create_and_reload)
     ASSERT_EQ(st.st_mode & 0777, 0600);
     ASSERT_EQ(st.st_size, 68);
     ASSERT_OK(chmod(p, 0644));
-    ASSERT_OK(ig_store_load_identity(s, "ag", &b, NULL, 0));
+    ASSERT_OK(ig_store_load_identity(s, "ag", &b, &was, NULL, 0));
+    ASSERT_EQ(was, 0644);
     ASSERT_OK(stat(p, &st));
     ASSERT_EQ(st.st_mode & 0777, 0600);
+    ASSERT_OK(ig_store_load_identity(s, "ag", &b, &was, NULL, 0));
+    ASSERT_EQ(was, 0);
     ASSERT_OK(chmod(p, 0640));
     ASSERT_OK(ig_store_identity(s, "ag", &b, &created, NULL, 0));
     ASSERT_EQ(created, 0);
@@ -796,9 +800,15 @@ TEST(store_identity_create_and_reload)
     ASSERT_EQ(ig_store_identity(s, "ag", &b, &created, NULL, 0), IG_EIDENTITY);
     ASSERT_OK(stat(p, &st));
     ASSERT_EQ(st.st_size, 9);
+    /* ... and, as it does not load, keeps its mode. */
+    ASSERT_OK(chmod(p, 0644));
+    ASSERT_EQ(ig_store_load_identity(s, "ag", &b, &was, NULL, 0), IG_EIDENTITY);
+    ASSERT_EQ(was, 0);
+    ASSERT_OK(stat(p, &st));
+    ASSERT_EQ(st.st_mode & 0777, 0644);
     ASSERT_OK(ig_store_remove(s, "ag", IG_STORE_IDENTITY, NULL, 0));
     ASSERT_OK(ig_store_remove(s, "ag", IG_STORE_IDENTITY, NULL, 0));
-    ASSERT_EQ(ig_store_load_identity(s, "ag", &b, NULL, 0), IG_ENOTFOUND);
+    ASSERT_EQ(ig_store_load_identity(s, "ag", &b, NULL, NULL, 0), IG_ENOTFOUND);
     ig_store_close(s);
     st_done();
 }

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* What igord's commands say: help for every command, help text that
+ * fits 80 columns and names the real default files, flag errors that
+ * name the flag and the problem, and warnings only when they are true.
+ * Real igord processes on real files. */
+#define IG_TEST_MAIN
+#include "test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+
+#define T_RUN 20000
+
+static char path_buf[4][1024];
+
+static const char *pathf(int slot, const char *dir, const char *rel)
+{
+    snprintf(path_buf[slot], sizeof(path_buf[slot]), "%s/%s", dir, rel);
+    return path_buf[slot];
+}
+
+/* Run igord with args: it must exit with code, and stream (r.out or
+ * r.err, chosen by on_out) must hold msg. r is the caller's to free. */
+static void expect(struct cli_result *r,
+                   const char *const *args,
+                   int code,
+                   int on_out,
+                   const char *msg)
+{
+    const char *text;
+
+    cli_run(r, T_RUN, args);
+    text = on_out ? r->out : r->err;
+    if (r->signo != 0 || r->code != code || !strstr(text, msg))
+        IG_TEST_FAIL("want exit %d and \"%s\"; got exit %d signal %d, "
+                     "stdout:\n%s\nstderr:\n%s",
+                     code,
+                     msg,
+                     r->code,
+                     r->signo,
+                     r->out,
+                     r->err);
+}
+
+/* The longest line of text, in bytes. */
+static size_t longest_line(const char *text)
+{
+    size_t best = 0;
+
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+
+        if (n > best)
+            best = n;
+        text += n + (text[n] == '\n');
+    }
+    return best;
+}
+
+/* `igord help <cmd>` prints that command's help for every command,
+ * help itself included. */
+TEST(help_accepts_every_command)
+{
+    static const char *const cmds[] = { "run",    "resume", "inspect",
+                                        "verify", "node",   "id",
+                                        "ping",   "help",   "version" };
+    const char *args[] = { "help", NULL, NULL };
+    char want[64];
+    struct cli_result r;
+
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        args[1] = cmds[i];
+        snprintf(want, sizeof(want), "usage: igord %s", cmds[i]);
+        expect(&r, args, 0, 1, want);
+        cli_result_free(&r);
+    }
+    args[1] = "bogus";
+    expect(&r, args, 2, 0, "unknown command 'bogus'");
+    cli_result_free(&r);
+}
+
+/* Every command's --help fits 80 columns. */
+TEST(help_text_fits_80_columns)
+{
+    static const char *const cmds[] = { "run",    "resume", "inspect",
+                                        "verify", "node",   "id",
+                                        "ping",   "help",   "version" };
+    const char *args[] = { NULL, "--help", NULL };
+    struct cli_result r;
+
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        args[0] = cmds[i];
+        expect(&r, args, 0, 1, "usage: igord");
+        if (longest_line(r.out) > 80)
+            IG_TEST_FAIL("%s --help has a %zu-column line:\n%s",
+                         cmds[i],
+                         longest_line(r.out),
+                         r.out);
+        cli_result_free(&r);
+    }
+}
+
+/* The help names the files igord really looks for. */
+TEST(help_names_the_real_default_files)
+{
+    const char *run[] = { "run", "--help", NULL };
+    const char *resume[] = { "resume", "--help", NULL };
+    struct cli_result r;
+
+    expect(&r, run, 0, 1, "<stem>.manifest.json");
+    ASSERT_TRUE(strstr(r.out, "<wasm>.manifest.json") == NULL);
+    cli_result_free(&r);
+    expect(&r, resume, 0, 1, "<stem>.identity");
+    ASSERT_TRUE(strstr(r.out, "<id>.identity") == NULL);
+    cli_result_free(&r);
+}
+
+/* Flag values: the error names the flag and says what is wrong, and
+ * nothing is created. */
+TEST(flag_errors_name_the_flag_and_the_problem)
+{
+    char *dir = cli_tmpdir();
+    const char *ck = pathf(0, dir, "ck");
+    const char *price[] = { "run", "--checkpoint-dir", ck,  "--price",
+                            "-0",  cli_probe("ok"),    NULL };
+    const char *empty[] = { "run", "--checkpoint-dir=", cli_probe("ok"), NULL };
+    const char *huge[] = {
+        "run",          "--checkpoint-dir", ck,  "--tick-interval",
+        "99999999999h", cli_probe("ok"),    NULL
+    };
+    struct cli_result r;
+
+    expect(&r, price, 2, 0, "--price -0: ");
+    ASSERT_TRUE(strstr(r.err, "budget") == NULL);
+    ASSERT_STR_CONTAINS(r.err, "may not carry a sign");
+    cli_result_free(&r);
+    expect(&r, empty, 2, 0, "--checkpoint-dir: ");
+    ASSERT_STR_CONTAINS(r.err, "empty");
+    ASSERT_TRUE(strstr(r.err, "File name too long") == NULL);
+    cli_result_free(&r);
+    expect(&r,
+           huge,
+           2,
+           0,
+           "--tick-interval: duration '99999999999h' is too "
+           "large");
+    ASSERT_TRUE(strstr(r.err, "bad duration") == NULL);
+    cli_result_free(&r);
+    ASSERT_TRUE(!cli_exists(ck));
+    cli_rmrf(dir);
+    free(dir);
+}
+
+/* A wasm without any manifest beside it: the load error says that no
+ * manifest was found and where igord looked. */
+TEST(missing_manifest_is_named)
+{
+    char *dir = cli_tmpdir();
+    size_t len;
+    char *wasm = cli_read(cli_probe("ok"), &len);
+    const char *args[] = { "run",
+                           "--checkpoint-dir",
+                           pathf(1, dir, "ck"),
+                           pathf(0, dir, "foo.wasm"),
+                           NULL };
+    char want[1100];
+    struct cli_result r;
+
+    ASSERT_TRUE(len > 8);
+    cli_write(pathf(0, dir, "foo.wasm"), wasm, len);
+    snprintf(want,
+             sizeof(want),
+             "no manifest was found (looked for %s)",
+             pathf(2, dir, "foo.manifest.json"));
+    expect(&r, args, 1, 0, want);
+    ASSERT_TRUE(strstr(r.err, "which the manifest does not grant") == NULL);
+    cli_result_free(&r);
+    free(wasm);
+    cli_rmrf(dir);
+    free(dir);
+}
+
+/* The loose-mode warning comes only with an identity that loads; a
+ * bad identity file is refused without it and keeps its mode. */
+TEST(loose_identity_warned_only_when_good)
+{
+    char *dir = cli_tmpdir();
+    const char *id = pathf(0, dir, "ok.identity");
+    const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                           "1",   "--tick-interval",  "10ms", cli_probe("ok"),
+                           NULL };
+    struct cli_result r;
+    struct stat st;
+    size_t len;
+    char *img;
+
+    expect(&r, args, 0, 0, "final checkpoint committed");
+    cli_result_free(&r);
+    img = cli_read(id, &len);
+    cli_write(id, "garbage", 7);
+    ASSERT_EQ(chmod(id, 0644), 0);
+    expect(&r, args, 1, 0, "identity");
+    ASSERT_TRUE(strstr(r.err, "wider than 0600") == NULL);
+    ASSERT_TRUE(strstr(r.err, "tightened") == NULL);
+    cli_result_free(&r);
+    ASSERT_EQ(stat(id, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0644);
+    ASSERT_EQ(unlink(id), 0);
+    ASSERT_EQ(mkdir(id, 0755), 0);
+    expect(&r, args, 1, 0, "identity");
+    ASSERT_TRUE(strstr(r.err, "wider than 0600") == NULL);
+    cli_result_free(&r);
+    ASSERT_EQ(rmdir(id), 0);
+    cli_write(id, img, len);
+    ASSERT_EQ(chmod(id, 0640), 0);
+    expect(&r, args, 0, 0, "had mode 0640, wider than 0600");
+    ASSERT_EQ(cli_count(r.err, "wider than 0600"), 1);
+    cli_result_free(&r);
+    ASSERT_EQ(stat(id, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    free(img);
+    cli_rmrf(dir);
+    free(dir);
+}
