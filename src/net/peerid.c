@@ -179,13 +179,20 @@ int ig_nodekey_generate(struct ig_nodekey *k)
 }
 
 /* Read up to cap bytes of path into buf; *len < cap means the whole
- * file was read, so callers pass one byte more than they accept. */
-static int read_small(const char *path, uint8_t *buf, size_t cap, size_t *len)
+ * file was read, so callers pass one byte more than they accept. With
+ * keep, a file read whole stays open there (else it is -1). */
+static int read_small(const char *path,
+                      uint8_t *buf,
+                      size_t cap,
+                      size_t *len,
+                      int *keep)
 {
     size_t n = 0;
     ssize_t r;
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
 
+    if (keep)
+        *keep = -1;
     if (fd < 0)
         return -errno;
     while (n < cap) {
@@ -198,26 +205,45 @@ static int read_small(const char *path, uint8_t *buf, size_t cap, size_t *len)
         }
         n += (size_t)r;
     }
-    close(fd);
+    if (rc == 0 && keep)
+        *keep = fd;
+    else
+        close(fd);
     *len = n;
     return rc;
 }
 
-int ig_nodekey_load(const char *path,
-                    struct ig_nodekey *k,
-                    char *err,
-                    size_t errlen)
+static int decode_key(const char *path,
+                      struct ig_nodekey *k,
+                      int *fd,
+                      char *err,
+                      size_t errlen)
 {
     uint8_t buf[NODEKEY_FILE_LEN + 1];
     size_t n = 0;
-    int rc = read_small(path, buf, sizeof(buf), &n);
+    int rc = read_small(path, buf, sizeof(buf), &n, fd);
 
     if (rc < 0) {
         ig_err_set(err, errlen, "%s: %s", path, ig_strerror(rc));
         return rc;
     }
-    if (n != NODEKEY_FILE_LEN || buf[0] != 64 || buf[1] || buf[2] || buf[3]) {
-        ig_err_set(err, errlen, "%s: not a 68-byte node key", path);
+    if (n != NODEKEY_FILE_LEN) {
+        ig_err_set(err,
+                   errlen,
+                   "%s: not a 68-byte node key (%s%zu bytes)",
+                   path,
+                   n > NODEKEY_FILE_LEN ? "over " : "",
+                   n > NODEKEY_FILE_LEN ? (size_t)NODEKEY_FILE_LEN : n);
+        return IG_EIDENTITY;
+    }
+    if (buf[0] != 64 || buf[1] || buf[2] || buf[3]) {
+        ig_err_set(err,
+                   errlen,
+                   "%s: bad length prefix (%u, expected 64)",
+                   path,
+                   (unsigned)(buf[0] | buf[1] << 8 | buf[2] << 16 |
+                              (uint32_t)buf[3] << 24));
+        sodium_memzero(buf, sizeof(buf));
         return IG_EIDENTITY;
     }
     ig_nodekey_from_seed(buf + 4, k);
@@ -228,32 +254,86 @@ int ig_nodekey_load(const char *path,
     return rc;
 }
 
+/* ig_nodekey_load; with keep, the file stays open there once the key
+ * decoded (else it is -1). */
+static int load_key(const char *path,
+                    struct ig_nodekey *k,
+                    int *keep,
+                    char *err,
+                    size_t errlen)
+{
+    int fd = -1, rc = decode_key(path, k, keep ? &fd : NULL, err, errlen);
+
+    if (rc < 0 && fd >= 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (keep)
+        *keep = fd;
+    return rc;
+}
+
+int ig_nodekey_load(const char *path,
+                    struct ig_nodekey *k,
+                    char *err,
+                    size_t errlen)
+{
+    return load_key(path, k, NULL, err, errlen);
+}
+
 int ig_nodekey_save(const char *path, const struct ig_nodekey *k)
 {
     uint8_t buf[NODEKEY_FILE_LEN] = { 64, 0, 0, 0 };
     int rc;
 
     memcpy(buf + 4, k->sk, 64);
-    rc = ig_atomic_file_write(path, buf, sizeof(buf), 0600);
+    rc = ig_atomic_file_replace(
+      path, buf, sizeof(buf), 0600, IG_ATOMIC_NOREPLACE, NULL, 0);
     sodium_memzero(buf, sizeof(buf));
     return rc;
+}
+
+/* A key that is missing behind a symlink (its volume not mounted, say)
+ * must not be replaced by a new one: the node would change identity. */
+static int refuse_dangling(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+        return 0;
+    ig_err_set(err,
+               errlen,
+               "%s is a symlink to a missing file: not making a new node "
+               "key through it (the node's identity would change)",
+               path);
+    return IG_EEXISTS;
 }
 
 int ig_nodekey_load_or_create(const char *dir,
                               struct ig_nodekey *k,
                               int *created,
+                              unsigned *was_mode,
                               char *err,
                               size_t errlen)
 {
     char path[PATH_MAX];
-    int rc, n = snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
+    int rc, fd = -1,
+            n = snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
 
     if (created)
         *created = 0;
+    if (was_mode)
+        *was_mode = 0;
     if (n < 0 || (size_t)n >= sizeof(path))
         return -ENAMETOOLONG;
-    rc = ig_nodekey_load(path, k, err, errlen);
-    if (rc != -ENOENT)
+    rc = load_key(path, k, &fd, err, errlen);
+    if (rc == 0) {
+        /* A key others can read is closed, as an agent's identity is. */
+        rc = ig_atomic_file_restrict(fd, path, was_mode, err, errlen);
+        close(fd);
+        return rc;
+    }
+    if (rc != -ENOENT || (rc = refuse_dangling(path, err, errlen)) < 0)
         return rc;
     rc = ig_nodekey_generate(k);
     if (!rc)

@@ -104,18 +104,24 @@ int ig_nodekey_load(const char *path,
                     char *err,
                     size_t errlen);
 
-/* Write k to path atomically with mode 0600. Returns 0 or -errno. */
+/* Create path holding k, mode 0600, crash-safe. It never replaces what
+ * is there, a dangling symlink included: -EEXIST. Returns 0 or -errno. */
 int ig_nodekey_save(const char *path, const struct ig_nodekey *k);
 
 /*
  * Load dir/node.key, or create it with a fresh key when absent. *created
  * (may be NULL) is set to 1 when a new key was made. A present but
  * malformed file is an error (IG_EIDENTITY), never silently replaced,
- * since that would change the node's identity.
+ * since that would change the node's identity; so is a node.key that is
+ * a dangling symlink (IG_EEXISTS). A loaded key whose mode is not 0600
+ * is set to 0600 through the descriptor it was read from, as an agent's
+ * identity file is; *was_mode (may be NULL) then gets the old mode, and
+ * 0 otherwise, so the caller can warn.
  */
 int ig_nodekey_load_or_create(const char *dir,
                               struct ig_nodekey *k,
                               int *created,
+                              unsigned *was_mode,
                               char *err,
                               size_t errlen);
 

@@ -35,6 +35,20 @@ struct ig_node {
 /* The host the signal handler stops (one running node per process). */
 static struct ig_host *volatile signal_host;
 
+/* Loading tightens a key others can read; say that it was loose, as
+ * they could have read the node's identity until now. */
+static void warn_loose_key(const char *dir, unsigned was)
+{
+    if (!was)
+        return;
+    ig_warn("node",
+            "node key %s/%s had mode %04o, wider than 0600 (others may have "
+            "read the node's key); tightened to 0600",
+            dir,
+            IG_NODEKEY_FILE,
+            was);
+}
+
 int ig_node_load_key(const char *data_dir,
                      struct ig_nodekey *key,
                      int *created,
@@ -42,14 +56,18 @@ int ig_node_load_key(const char *data_dir,
                      size_t errlen)
 {
     const char *dir = data_dir ? data_dir : IG_NODE_DEFAULT_DATA_DIR;
+    unsigned was = 0;
+    int rc;
 
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-        int rc = -errno;
-
+        rc = -errno;
         ig_err_set(err, errlen, "%s: %s", dir, strerror(errno));
         return rc;
     }
-    return ig_nodekey_load_or_create(dir, key, created, err, errlen);
+    rc = ig_nodekey_load_or_create(dir, key, created, &was, err, errlen);
+    if (rc == 0)
+        warn_loose_key(dir, was);
+    return rc;
 }
 
 static void peer_text(const struct ig_peerid *id, char *out, size_t n)

@@ -368,36 +368,6 @@ int ig_store_load_receipts(struct ig_store *s,
       s, id, IG_STORE_RECEIPTS, RECEIPTS_MAX, data, len, err, errlen);
 }
 
-/* An identity readable by others is tightened to 0600 in place, on
- * the descriptor it was read from (never a path a symlink or a rename
- * could redirect); *was gets its old mode when it was wider. */
-static int tighten_mode(int fd,
-                        const char *path,
-                        unsigned *was,
-                        char *err,
-                        size_t errlen)
-{
-    struct stat st;
-    int rc;
-
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    if ((st.st_mode & 0777) == 0600)
-        return 0;
-    if (fchmod(fd, 0600) < 0) {
-        rc = -errno;
-        ig_err_set(err,
-                   errlen,
-                   "%s: cannot restrict mode to 0600: %s",
-                   path,
-                   strerror(errno));
-        return rc;
-    }
-    if (was)
-        *was = (unsigned)(st.st_mode & 0777);
-    return 0;
-}
-
 int ig_store_load_identity(struct ig_store *s,
                            const char *id,
                            struct ig_identity *out,
@@ -415,7 +385,7 @@ int ig_store_load_identity(struct ig_store *s,
     if (rc == 0)
         rc = ig_identity_load_keep(path, out, &fd, err, errlen);
     if (rc == 0)
-        rc = tighten_mode(fd, path, was_mode, err, errlen);
+        rc = ig_atomic_file_restrict(fd, path, was_mode, err, errlen);
     if (fd >= 0)
         close(fd);
     if (rc < 0)

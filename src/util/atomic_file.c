@@ -157,6 +157,17 @@ static int fill_temp(int fd,
     return rc;
 }
 
+/* Put tmp at path: rename over it, or link beside nothing. */
+static int place(const char *tmp, const char *path, unsigned flags)
+{
+    if (!(flags & IG_ATOMIC_NOREPLACE))
+        return rename(tmp, path);
+    if (link(tmp, path) < 0)
+        return -1;
+    (void)unlink(tmp);
+    return 0;
+}
+
 int ig_atomic_file_replace(const char *path,
                            const void *data,
                            size_t len,
@@ -183,7 +194,7 @@ int ig_atomic_file_replace(const char *path,
     if (rc < 0)
         goto out;
     step = IG_ATOMIC_STEP_RENAME;
-    if (injected(IG_ATOMIC_STEP_RENAME) || rename(tmp, path) < 0) {
+    if (injected(IG_ATOMIC_STEP_RENAME) || place(tmp, path, flags) < 0) {
         rc = -errno;
         goto out;
     }
@@ -202,6 +213,33 @@ out:
                    step_names[step],
                    strerror(-rc));
     return rc;
+}
+
+int ig_atomic_file_restrict(int fd,
+                            const char *path,
+                            unsigned *was,
+                            char *err,
+                            size_t errlen)
+{
+    struct stat st;
+    int rc;
+
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    if ((st.st_mode & 0777) == 0600)
+        return 0;
+    if (fchmod(fd, 0600) < 0) {
+        rc = -errno;
+        ig_err_set(err,
+                   errlen,
+                   "%s: cannot restrict mode to 0600: %s",
+                   path,
+                   strerror(errno));
+        return rc;
+    }
+    if (was)
+        *was = (unsigned)(st.st_mode & 0777);
+    return 0;
 }
 
 /* The writer pid of one of our temp names, or -1 for other names. */

@@ -9,6 +9,9 @@
 
 /* Skip both fsyncs: only for benchmarks measuring their cost. */
 #define IG_ATOMIC_NOSYNC 1u
+/* Create, never replace: the temp file is linked into place, so path
+ * existing in any form (a dangling symlink too) fails with -EEXIST. */
+#define IG_ATOMIC_NOREPLACE 2u
 
 /* The steps of a replacement, named in its error detail. */
 enum ig_atomic_step {
@@ -44,6 +47,20 @@ int ig_atomic_file_write(const char *path,
                          const void *data,
                          size_t len,
                          mode_t mode);
+
+/*
+ * Set a secret file (a key) open on fd to mode 0600 unless it is
+ * already: loading one that others could read closes the hole. The
+ * descriptor is the file the key was read from, so no symlink or rename
+ * can redirect the change. *was (may be NULL) gets the old mode when it
+ * changed, else is left alone. Returns 0, or -errno with detail in err
+ * (path names the file there).
+ */
+int ig_atomic_file_restrict(int fd,
+                            const char *path,
+                            unsigned *was,
+                            char *err,
+                            size_t errlen);
 
 /*
  * Remove the temp files a crashed ig_atomic_file_replace left in dir

@@ -366,6 +366,23 @@ case_node_key_and_signal() {
     expect_in "$tmp/k.log" "shutting down" "shutdown line"
     id2=$("$IGORD" id --data-dir "$tmp/k")
     [ "$id1" = "$id2" ] || fail "peer ID changed: $id1 then $id2"
+    # A key others can read is tightened, with a warning.
+    chmod 0644 "$tmp/k/node.key"
+    id2=$("$IGORD" id --data-dir "$tmp/k" 2>"$tmp/loose.out")
+    [ "$id1" = "$id2" ] || fail "peer ID changed after chmod: $id2"
+    expect_in "$tmp/loose.out" "WARN.*node key .* had mode 0644.*tightened" \
+        "loose key warning"
+    mode=$(stat -c %a "$tmp/k/node.key")
+    [ "$mode" = 600 ] || fail "node.key left with mode $mode"
+    # A dangling node.key link is refused, not replaced by a new key.
+    mv "$tmp/k/node.key" "$tmp/k/real.key"
+    ln -s "$tmp/k/gone.key" "$tmp/k/node.key"
+    "$IGORD" id --data-dir "$tmp/k" >"$tmp/dangling.out" 2>&1 &&
+        fail "igord id made a key through a dangling link"
+    expect_in "$tmp/dangling.out" "symlink to a missing file" "message"
+    [ -L "$tmp/k/node.key" ] || fail "the link was replaced"
+    [ -e "$tmp/k/gone.key" ] && fail "a key was made through the link"
+    return 0
 }
 
 # A peer that speaks garbage after the handshake starts is dropped with

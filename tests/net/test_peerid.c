@@ -137,13 +137,13 @@ TEST(nodekey_create_then_load_same)
     int created = 0;
 
     tmpdir(dir, sizeof(dir));
-    ASSERT_OK(ig_nodekey_load_or_create(dir, &a, &created, NULL, 0));
+    ASSERT_OK(ig_nodekey_load_or_create(dir, &a, &created, NULL, NULL, 0));
     ASSERT_EQ(created, 1);
     snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
     ASSERT_OK(stat(path, &st));
     ASSERT_EQ(st.st_mode & 0777, 0600);
     ASSERT_EQ(st.st_size, 68);
-    ASSERT_OK(ig_nodekey_load_or_create(dir, &b, &created, NULL, 0));
+    ASSERT_OK(ig_nodekey_load_or_create(dir, &b, &created, NULL, NULL, 0));
     ASSERT_EQ(created, 0);
     ASSERT_TRUE(ig_peerid_equal(&a.id, &b.id));
     ASSERT_MEM_EQ(a.sk, b.sk, 64);
@@ -168,7 +168,7 @@ TEST(nodekey_corrupt_file_is_refused)
     tmpdir(dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
     write_file(path, buf, 10);
-    ASSERT_EQ(ig_nodekey_load_or_create(dir, &k, NULL, err, sizeof(err)),
+    ASSERT_EQ(ig_nodekey_load_or_create(dir, &k, NULL, NULL, err, sizeof(err)),
               IG_EIDENTITY);
     write_file(path, buf, 69);
     ASSERT_EQ(ig_nodekey_load(path, &k, NULL, 0), IG_EIDENTITY);
@@ -183,4 +183,90 @@ TEST(nodekey_corrupt_file_is_refused)
     ASSERT_OK(ig_nodekey_load(path, &k, NULL, 0));
     cleanup(dir);
     ASSERT_EQ(ig_nodekey_load(path, &k, NULL, 0), -ENOENT);
+}
+
+TEST(nodekey_bad_length_prefix_is_named)
+{
+    struct ig_nodekey k;
+    uint8_t buf[68] = { 63 };
+    char dir[64], path[512], err[256];
+
+    tmpdir(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
+    write_file(path, buf, sizeof(buf));
+    ASSERT_EQ(ig_nodekey_load(path, &k, err, sizeof(err)), IG_EIDENTITY);
+    ASSERT_STR_CONTAINS(err, "bad length prefix");
+    write_file(path, buf, 67);
+    ASSERT_EQ(ig_nodekey_load(path, &k, err, sizeof(err)), IG_EIDENTITY);
+    ASSERT_STR_CONTAINS(err, "not a 68-byte node key");
+    cleanup(dir);
+}
+
+/* As for an agent's identity: a key whose mode is not 0600 is set to
+ * 0600 on load, and the old mode is reported for the warning; a file
+ * that is not a key keeps its mode. */
+TEST(nodekey_loose_mode_is_tightened)
+{
+    struct ig_nodekey a, b;
+    char dir[64], path[512];
+    uint8_t junk[10] = { 64 };
+    struct stat st;
+    unsigned was = 1;
+
+    tmpdir(dir, sizeof(dir));
+    ASSERT_OK(ig_nodekey_load_or_create(dir, &a, NULL, &was, NULL, 0));
+    ASSERT_EQ(was, 0);
+    snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
+    ASSERT_OK(ig_nodekey_load_or_create(dir, &b, NULL, &was, NULL, 0));
+    ASSERT_EQ(was, 0);
+    ASSERT_OK(chmod(path, 0644));
+    ASSERT_OK(ig_nodekey_load_or_create(dir, &b, NULL, &was, NULL, 0));
+    ASSERT_EQ(was, 0644);
+    ASSERT_MEM_EQ(a.sk, b.sk, 64);
+    ASSERT_OK(stat(path, &st));
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    write_file(path, junk, sizeof(junk));
+    ASSERT_OK(chmod(path, 0644));
+    ASSERT_EQ(ig_nodekey_load_or_create(dir, &b, NULL, &was, NULL, 0),
+              IG_EIDENTITY);
+    ASSERT_EQ(was, 0);
+    ASSERT_OK(stat(path, &st));
+    ASSERT_EQ(st.st_mode & 0777, 0644);
+    cleanup(dir);
+}
+
+/* A key behind a symlink loads; a dangling link (the volume holding the
+ * key not mounted) must not become a new identity. */
+TEST(nodekey_symlink_followed_dangling_refused)
+{
+    struct ig_nodekey a, b;
+    char dir[64], path[512], real[512], err[256];
+    struct stat st;
+    int created = 1;
+
+    tmpdir(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/%s", dir, IG_NODEKEY_FILE);
+    snprintf(real, sizeof(real), "%s/real.key", dir);
+    vector_key(&a);
+    ASSERT_OK(ig_nodekey_save(real, &a));
+    ASSERT_OK(symlink(real, path));
+    ASSERT_OK(ig_nodekey_load_or_create(dir, &b, &created, NULL, NULL, 0));
+    ASSERT_EQ(created, 0);
+    ASSERT_MEM_EQ(a.sk, b.sk, 64);
+    ASSERT_OK(unlink(real));
+    err[0] = '\0';
+    ASSERT_EQ(
+      ig_nodekey_load_or_create(dir, &b, &created, NULL, err, sizeof(err)),
+      IG_EEXISTS);
+    ASSERT_EQ(created, 0);
+    ASSERT_STR_CONTAINS(err, "symlink");
+    ASSERT_OK(lstat(path, &st));
+    ASSERT_TRUE(S_ISLNK(st.st_mode));
+    ASSERT_EQ(lstat(real, &st), -1); /* nothing made through the link */
+    /* Saving never replaces what is there, link or file. */
+    ASSERT_EQ(ig_nodekey_save(path, &a), -EEXIST);
+    ASSERT_OK(unlink(path));
+    ASSERT_OK(ig_nodekey_save(path, &a));
+    ASSERT_EQ(ig_nodekey_save(path, &a), -EEXIST);
+    cleanup(dir);
 }
