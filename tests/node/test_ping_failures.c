@@ -41,14 +41,10 @@ static void exec_ping(const struct pinger *g, int port, const char *timeout)
     _exit(127);
 }
 
-/* igord ping (giving up after timeout) dials our listener; we take it
- * through Noise (yamux agreed early) and agree on its ping stream, whose
- * id is returned. */
-static uint32_t start_waiting(struct pinger *g, const char *timeout)
+/* Run igord ping (giving up after timeout) against our listener. */
+static void spawn(struct pinger *g, const char *timeout)
 {
-    static const char *mux[] = { "/yamux/1.0.0" };
     int port;
-    long id;
 
     snprintf(g->dir, sizeof(g->dir), "/tmp/ig_pingfail_XXXXXX");
     ASSERT_TRUE(mkdtemp(g->dir) != NULL);
@@ -58,6 +54,16 @@ static uint32_t start_waiting(struct pinger *g, const char *timeout)
     ASSERT_TRUE(g->pid >= 0);
     if (g->pid == 0)
         exec_ping(g, port, timeout);
+}
+
+/* igord ping dials; we take it through Noise (yamux agreed early) and
+ * agree on its ping stream, whose id is returned. */
+static uint32_t start_waiting(struct pinger *g, const char *timeout)
+{
+    static const char *mux[] = { "/yamux/1.0.0" };
+    long id;
+
+    spawn(g, timeout);
     ASSERT_OK(hpeer_accept(&peer, g->lfd, mux, 1));
     id = hpeer_accept_stream(&peer, "/ipfs/ping/1.0.0");
     ASSERT_TRUE(id > 0);
@@ -163,4 +169,16 @@ TEST(ping_window_overrun)
 
     hpeer_frame(&peer, IG_YAMUX_DATA, 0, id, 16u << 20, NULL, 0);
     expect_failure(&g, "peer overran its flow-control window");
+}
+
+/* A responder whose early muxers are not ours fails the handshake (the
+ * spec's MUST); igord ping says so rather than falling back. */
+TEST(ping_no_common_muxer)
+{
+    static const char *mplex[] = { "/mplex/6.7.0" };
+    struct pinger g;
+
+    spawn(&g, "5s");
+    ASSERT_TRUE(hpeer_accept(&peer, g.lfd, mplex, 1) != 0);
+    expect_failure(&g, "noise: no stream muxer in common");
 }
