@@ -226,7 +226,7 @@ static int set_value(const struct ig_flags_spec *spec,
           spec, "--%s: duration '%s' must be more than zero", f->name, v);
     if (rc == 0)
         return 0;
-    if (rc == IG_ETOOBIG && f->kind != IG_FLAG_BOOL)
+    if (rc == IG_ETOOBIG)
         return usage_error(spec,
                            "--%s: %s '%s' is too large",
                            f->name,

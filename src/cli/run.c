@@ -97,29 +97,31 @@ struct run_ctx {
      "debug, info, warn or error"}
 /* clang-format on */
 
-/* The sidecar manifest igord looks for beside the wasm (foo.wasm ->
- * foo.manifest.json) when --manifest is not given and it is missing, so
- * that a denied capability can say no manifest was found ("" else). */
+/* When --manifest is not given and no sidecar manifest exists, say in
+ * c->no_manifest where igord looked (foo.wasm -> foo.manifest.json),
+ * so that a denied capability can name it ("" when one was read). */
 static void note_missing_manifest(struct run_ctx *c)
 {
     const char *w = c->args.wasm_path;
     size_t n = strlen(w);
 
+    c->no_manifest[0] = '\0';
     if (c->args.manifest)
         return;
     if (n < 5 || strcmp(w + n - 5, ".wasm") != 0) {
         snprintf(c->no_manifest,
                  sizeof(c->no_manifest),
-                 "none: %s does not end in .wasm; --manifest names one",
+                 "none is looked for beside %s, whose name does not end "
+                 "in .wasm; --manifest names one",
                  w);
         return;
     }
     snprintf(c->no_manifest,
              sizeof(c->no_manifest),
-             "%.*s.manifest.json",
+             "looked for %.*s.manifest.json",
              (int)(n - 5),
              w);
-    if (access(c->no_manifest, F_OK) == 0)
+    if (access(c->no_manifest + strlen("looked for "), F_OK) == 0)
         c->no_manifest[0] = '\0';
 }
 
@@ -470,17 +472,15 @@ static int precheck(struct run_ctx *c)
 }
 
 /* A capability was denied because there is no manifest at all: say so
- * and where igord looked, rather than blame a manifest (err is the
- * link error, 512 bytes, "igor.x needs capability "y", which ..."). */
-static void denied_without_manifest(struct run_ctx *c, char *err)
+ * and where igord looked, rather than blame a manifest (err holds the
+ * link error "igor.x needs capability "y", which the manifest ..."). */
+static void denied_without_manifest(struct run_ctx *c, char *err, size_t len)
 {
     char *which = strstr(err, ", which the manifest does not grant");
     size_t n = which ? (size_t)(which - err) : strlen(err);
 
-    snprintf(err + n,
-             512 - n,
-             ", and no manifest was found (looked for %s)",
-             c->no_manifest);
+    snprintf(
+      err + n, len - n, ", and no manifest was found (%s)", c->no_manifest);
 }
 
 static int start_agent(struct run_ctx *c)
@@ -502,7 +502,7 @@ static int start_agent(struct run_ctx *c)
     int rc = ig_agent_new(&o, &c->agent, err, sizeof(err));
 
     if (rc == IG_ECAP_DENIED && c->no_manifest[0])
-        denied_without_manifest(c, err);
+        denied_without_manifest(c, err, sizeof(err));
     if (rc < 0) {
         ig_flags_error(
           "%s: %s", c->args.wasm_path, err[0] ? err : ig_strerror(rc));

@@ -297,3 +297,55 @@ TEST(list_flag_usage_says_repeatable)
     ASSERT_STR_CONTAINS(buf, "-l, --listen ADDR");
     ASSERT_STR_CONTAINS(buf, "where (repeatable, up to 3)");
 }
+
+/* Long help text wraps between words at 80 columns, continuing under
+ * the help column; a flag name longer than its column still gets a
+ * space before its help. */
+static const struct ig_flag wrap_flags[] = {
+    { "wordy",
+      0,
+      IG_FLAG_STRING,
+      NULL,
+      "W",
+      "a default value that is long as well",
+      "one two three four five six seven eight nine ten eleven twelve "
+      "thirteen fourteen fifteen sixteen" },
+    { "a-very-long-flag-name-here", 0, IG_FLAG_BOOL, NULL, NULL, NULL, "x" },
+};
+static const struct ig_flags_spec wrap_spec = {
+    "w [options]", NULL, wrap_flags, 2, 0, 0
+};
+
+TEST(usage_text_wraps_at_80_columns)
+{
+    char buf[2048];
+    const char *p;
+
+    usage_of(&wrap_spec, buf, sizeof(buf));
+    for (p = buf; *p;) {
+        size_t n = strcspn(p, "\n");
+
+        if (n > 80)
+            IG_TEST_FAIL("%zu-column line in:\n%s", n, buf);
+        p += n + (p[n] == '\n');
+    }
+    ASSERT_STR_CONTAINS(buf,
+                        "      --wordy W                one two three four "
+                        "five six seven eight nine ten\n"
+                        "                               eleven twelve");
+    ASSERT_STR_CONTAINS(buf,
+                        "sixteen\n                               (default: "
+                        "a default value that is long as well)\n");
+    ASSERT_STR_CONTAINS(buf, "--a-very-long-flag-name-here x\n");
+}
+
+TEST(too_large_values_say_so)
+{
+    uint64_t ns = 0;
+
+    ASSERT_EQ(ig_flags_parse_duration("99999999999h", &ns), IG_ETOOBIG);
+    ASSERT_EQ(ig_flags_parse_duration("18446744073709551616ns", &ns),
+              IG_ETOOBIG);
+    ASSERT_OK(ig_flags_parse_duration("5124095h", &ns));
+    ASSERT_U64_EQ(ns, 5124095ULL * 3600000000000ULL);
+}
