@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/agent.h"
@@ -244,11 +243,6 @@ static int no_identity(struct run_ctx *c, const char *beside)
     return IG_ENOTFOUND;
 }
 
-/*
- * The identity for a fresh start: the one in the directory, or a new
- * one that is saved only once the agent has started. A checkpoint was
- * found without identity: refuse (a new key could not continue it).
- */
 /* The store tightened a loose identity file it loaded; say that it
  * was loose, as others could have read the key until now. */
 static void warn_loose_identity(struct run_ctx *c, unsigned was)
@@ -266,6 +260,11 @@ static void warn_loose_identity(struct run_ctx *c, unsigned was)
             was);
 }
 
+/*
+ * The identity for a fresh start: the one in the directory, or a new
+ * one that is saved only once the agent has started. A checkpoint was
+ * found without identity: refuse (a new key could not continue it).
+ */
 static int find_identity(struct run_ctx *c, const char *beside)
 {
     char err[256] = "";
