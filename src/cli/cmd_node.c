@@ -3,6 +3,7 @@
  * SIGINT or SIGTERM, and `igord id`: print the node's peer ID. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ static struct {
     const char *level, *data_dir;
     uint64_t handshake_ns, idle_ns, frame_ns, negotiate_ns;
     uint64_t keepalive_ns, keepalive_timeout_ns;
+    uint64_t max_buffered, max_conn_buffered;
     int echo, late_mux;
 } opt = {
     .listen = { opt.listen_v, IG_NODE_MAX_ADDRS, 0 },
@@ -108,6 +110,21 @@ static const struct ig_flag node_flags[] = {
       "10s",
       "close a connection that sends nothing this long after a ping "
       "(0: never)" },
+    { "max-buffered",
+      0,
+      IG_FLAG_UINT,
+      &opt.max_buffered,
+      "N",
+      "268435456",
+      "bytes of unread stream input the node holds in all; a stream that "
+      "would pass it is reset" },
+    { "max-conn-buffered",
+      0,
+      IG_FLAG_UINT,
+      &opt.max_conn_buffered,
+      "N",
+      "33554432",
+      "the same cap per connection" },
     { "no-early-muxer",
       0,
       IG_FLAG_BOOL,
@@ -137,6 +154,12 @@ static uint64_t ns_to_ms(uint64_t ns)
     return ns ? ns / 1000000 + (ns % 1000000 != 0) : 0;
 }
 
+/* A byte count for a size_t field; past its range means no cap. */
+static size_t clamp_size(uint64_t v)
+{
+    return v > SIZE_MAX ? SIZE_MAX : (size_t)v;
+}
+
 static void node_cfg(struct ig_node_cfg *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -155,6 +178,8 @@ static void node_cfg(struct ig_node_cfg *cfg)
     cfg->negotiate_ms = ns_to_ms(opt.negotiate_ns);
     cfg->keepalive_ms = ns_to_ms(opt.keepalive_ns);
     cfg->keepalive_timeout_ms = ns_to_ms(opt.keepalive_timeout_ns);
+    cfg->max_buffered = clamp_size(opt.max_buffered);
+    cfg->max_conn_buffered = clamp_size(opt.max_conn_buffered);
 }
 
 /* Addresses are checked as `igord ping` checks its own: a mistake is a

@@ -23,6 +23,7 @@ struct ig_proto {
     char *name;
     const struct ig_stream_handler *handler;
     void *ud;
+    uint32_t max_inbound; /* open inbound streams per connection */
 };
 
 struct ig_timer {
@@ -56,6 +57,7 @@ struct ig_host {
     struct ig_timer *timers; /* sorted by due time */
     long next_timer;
     struct ig_peerid self;
+    size_t buffered; /* unread stream input over all connections */
 };
 
 enum ig_conn_state {
@@ -88,6 +90,8 @@ struct ig_stream {
     unsigned held : 1;         /* waiting for the peer to be ready */
     int status;                /* for on_close */
     uint64_t neg_due;          /* protocol agreed by then, or reset */
+    size_t neg_in;             /* input negotiation has taken */
+    int pix;                   /* protocol counted in conn->inbound, -1: none */
 };
 
 struct ig_conn {
@@ -125,8 +129,10 @@ struct ig_conn {
     int status;          /* why it is closing */
     char reason[IG_REASON_MAX];
     void *user;
-    int announced;             /* IG_CONN_UP was reported */
-    struct ig_identify *ident; /* what the peer told identify */
+    int announced;                        /* IG_CONN_UP was reported */
+    struct ig_identify *ident;            /* what the peer told identify */
+    size_t buffered;                      /* unread input of its streams */
+    uint32_t inbound[IG_HOST_MAX_PROTOS]; /* open inbound streams */
 };
 
 /* Make a connection for a connected or connecting socket (taken). */

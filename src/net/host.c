@@ -40,6 +40,8 @@ void ig_host_cfg_default(struct ig_host_cfg *cfg)
     cfg->keepalive_ms = 30000;
     cfg->keepalive_timeout_ms = 10000;
     cfg->max_msg = 64u * 1024u;
+    cfg->max_buffered = (size_t)256u * 1024u * 1024u;
+    cfg->max_conn_buffered = (size_t)32u * 1024u * 1024u;
 }
 
 uint64_t ig_host_now_ms(void)
@@ -127,6 +129,15 @@ int ig_host_handle(struct ig_host *h,
                    const struct ig_stream_handler *handler,
                    void *ud)
 {
+    return ig_host_handle_max(h, proto, handler, ud, IG_HOST_INBOUND_DEFAULT);
+}
+
+int ig_host_handle_max(struct ig_host *h,
+                       const char *proto,
+                       const struct ig_stream_handler *handler,
+                       void *ud,
+                       uint32_t max_inbound)
+{
     struct ig_proto *p;
 
     if (ig__host_proto(h, proto))
@@ -139,8 +150,14 @@ int ig_host_handle(struct ig_host *h,
         return -ENOMEM;
     p->handler = handler;
     p->ud = ud;
+    p->max_inbound = max_inbound ? max_inbound : IG_HOST_INBOUND_DEFAULT;
     h->proto_names[h->nprotos++] = p->name;
     return 0;
+}
+
+size_t ig_host_buffered(const struct ig_host *h)
+{
+    return h->buffered;
 }
 
 const struct ig_proto *ig__host_proto(const struct ig_host *h, const char *name)

@@ -29,6 +29,8 @@ struct ig_host_cfg {
     uint64_t keepalive_ms;         /* nothing received: send a yamux ping */
     uint64_t keepalive_timeout_ms; /* then nothing received: close */
     size_t max_msg;                /* longest message of built-in protocols */
+    size_t max_buffered;           /* unread stream input, whole host */
+    size_t max_conn_buffered;      /* unread stream input, per connection */
     int no_early_muxer;            /* offer no muxer inside Noise */
     int no_window_tuning;          /* keep every window at `window` */
 };
@@ -43,7 +45,11 @@ struct ig_host_cfg {
  * closes). Receive windows start at 256 KiB and, as the round trip
  * measured by a yamux ping at connection start shows them to limit a
  * stream, double up to 16 MiB per stream while a connection's sum stays
- * within 32 MiB (window_max <= window, or no_window_tuning: fixed). */
+ * within 32 MiB (window_max <= window, or no_window_tuning: fixed).
+ * Input that arrived on streams and that their handlers have
+ * not taken yet may hold 256 MiB on the host and 32 MiB per connection
+ * (0: no cap); a stream whose new data would pass either cap is reset
+ * (IG_CONN_STREAM_RESET with IG_EBUFFERED) and its input dropped. */
 void ig_host_cfg_default(struct ig_host_cfg *cfg);
 
 /* Connection events, reported to the owner (who logs them). */
@@ -65,7 +71,15 @@ enum ig_conn_event {
  * IG_ELIMIT and c NULL. A stream (either direction) whose protocol is
  * not agreed within negotiate_ms is reset, its slot freed, and reported
  * as IG_CONN_STREAM_RESET with IG_ETIMEOUT; an outbound stream's handler
- * also gets on_open(IG_ETIMEOUT).
+ * also gets on_open(IG_ETIMEOUT). The host also resets, and reports with
+ * IG_CONN_STREAM_RESET, an inbound stream agreed on a protocol that
+ * already has its limit of inbound streams on c (IG_ELIMIT; the handler
+ * never sees it), a stream sending more than IG_HOST_NEGOTIATE_MAX bytes
+ * before its protocol is agreed (IG_ELIMIT), and a stream whose unread
+ * input would pass max_buffered or max_conn_buffered (IG_EBUFFERED).
+ * These reports may come from inside the loop's input processing: the
+ * callback may log, close connections or open streams, but must not
+ * free the host.
  */
 typedef void (*ig_conn_event_fn)(void *ud,
                                  struct ig_conn *c,
@@ -172,15 +186,38 @@ void ig_conn_set_user(struct ig_conn *c, void *user);
 
 /* ---- protocol handlers ---- */
 
+/* Inbound streams of one protocol a connection may have open at once,
+ * unless its registration says otherwise. */
+#define IG_HOST_INBOUND_DEFAULT 32
+/* Input a stream may send before its protocol is agreed: the
+ * multistream header and a few proposals. */
+#define IG_HOST_NEGOTIATE_MAX 4096
+
 /*
  * Serve proto (copied) on inbound streams with handler (borrowed; must
- * outlive the host). ud reaches the handler through ig_stream_ud().
+ * outlive the host), at most IG_HOST_INBOUND_DEFAULT of them open at
+ * once on each connection. ud reaches the handler through ig_stream_ud().
  * Returns 0, IG_EEXISTS, IG_ELIMIT or -ENOMEM.
  */
 int ig_host_handle(struct ig_host *h,
                    const char *proto,
                    const struct ig_stream_handler *handler,
                    void *ud);
+
+/*
+ * As ig_host_handle, with at most max_inbound inbound streams of proto
+ * open at once per connection (0: IG_HOST_INBOUND_DEFAULT). One more is
+ * reset right after its protocol is agreed, and reported; a stream
+ * counts from then until it ends both ways or is reset.
+ */
+int ig_host_handle_max(struct ig_host *h,
+                       const char *proto,
+                       const struct ig_stream_handler *handler,
+                       void *ud,
+                       uint32_t max_inbound);
+
+/* Bytes of stream input the host holds that handlers have not taken. */
+size_t ig_host_buffered(const struct ig_host *h);
 
 /* The registered protocol ids, for identify. */
 size_t ig_host_protocols(const struct ig_host *h, const char **out, size_t max);

@@ -136,9 +136,14 @@ static const struct ig_stream_handler srv_handler = {
     .on_close = srv_close,
 };
 
+/* A peer asks once per connection; the second slot covers a repeated
+ * request arriving before the first stream's close. */
+#define IDENTIFY_MAX_INBOUND 2
+
 int ig_identify_register(struct ig_host *h)
 {
-    return ig_host_handle(h, IG_IDENTIFY_PROTOCOL, &srv_handler, NULL);
+    return ig_host_handle_max(
+      h, IG_IDENTIFY_PROTOCOL, &srv_handler, NULL, IDENTIFY_MAX_INBOUND);
 }
 
 /* ---- client ---- */

@@ -47,9 +47,17 @@ const struct ig_stream_handler ig_ping_echo_handler = {
     .on_eof = srv_eof,
 };
 
+/* A peer pings on one stream at a time (our client keeps one for all
+ * its rounds; js-libp2p opens one per ping and closes it). The second
+ * slot lets a new ping start while the last one's close is still on the
+ * way, as js-libp2p's own limit of 2 does. More would only let a peer
+ * park another window of unread input per stream. */
+#define PING_MAX_INBOUND 2
+
 int ig_ping_register(struct ig_host *h)
 {
-    return ig_host_handle(h, IG_PING_PROTOCOL, &ig_ping_echo_handler, NULL);
+    return ig_host_handle_max(
+      h, IG_PING_PROTOCOL, &ig_ping_echo_handler, NULL, PING_MAX_INBOUND);
 }
 
 /* ---- client ---- */

@@ -6,6 +6,7 @@
 #include "net/stream.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,54 @@
  * resets a connection that gets more than 10 before its side is set
  * up, so the rest wait until the peer opens or answers one. */
 #define EARLY_MAX 8
+/* Room for who()'s text. */
+#define WHO_MAX 96
+
+/* ---- what a stream holds of the host's caps ---- */
+
+static void charge(struct ig_stream *s, size_t n)
+{
+    s->conn->buffered += n;
+    s->conn->host->buffered += n;
+}
+
+/* The handler took n bytes of the kept input. */
+static void rx_consume(struct ig_stream *s, size_t n)
+{
+    ig_buf_consume(&s->rx, n);
+    s->conn->buffered -= n;
+    s->conn->host->buffered -= n;
+    /* Most streams never keep input; one that did gives the memory
+     * back when it drains, so idle streams hold none. */
+    if (!ig_buf_len(&s->rx))
+        ig_buf_free(&s->rx);
+}
+
+/* Drop the kept input from the caps. The storage itself goes when s is
+ * freed: a handler that reset s may still be reading it. */
+static void rx_drop(struct ig_stream *s)
+{
+    size_t n = ig_buf_len(&s->rx);
+
+    ig_buf_consume(&s->rx, n);
+    s->conn->buffered -= n;
+    s->conn->host->buffered -= n;
+}
+
+/* s no longer counts against its protocol's inbound limit. */
+static void unbind(struct ig_stream *s)
+{
+    if (s->pix >= 0)
+        s->conn->inbound[s->pix]--;
+    s->pix = -1;
+}
 
 static void stream_free(struct ig_stream *s)
 {
     /* The idle clock runs from the last stream's end. */
     s->conn->idle_since = ig_host_now_ms();
+    rx_drop(s);
+    unbind(s);
     free(s->ms);
     free(s->proto);
     ig_buf_free(&s->rx);
@@ -40,6 +84,8 @@ static void finish(struct ig_stream *s, int status)
         return;
     s->dead = 1;
     s->status = status;
+    rx_drop(s);
+    unbind(s);
     if (s->ys) {
         ig_yamux_stream_set_user(s->ys, NULL);
         ig_yamux_stream_free(s->ys);
@@ -96,6 +142,7 @@ static struct ig_stream *stream_new(struct ig_conn *c,
     }
     s->conn = c;
     s->ys = ys;
+    s->pix = -1;
     /* The yamux window bounds what the peer can make us keep. */
     ig_buf_init(&s->rx, rx_max(&c->host->cfg));
     if (ys)
@@ -123,6 +170,40 @@ static int flush_ms(struct ig_stream *s)
     ig_ms_output_consume(s->ms, len);
     ig__conn_touch(s->conn);
     return 0;
+}
+
+/* "<direction> stream <id> (<protocol>)" for reset reports. */
+static const char *who(const struct ig_stream *s, char *out, size_t len)
+{
+    snprintf(out,
+             len,
+             "%s stream %u%s%s%s",
+             s->outbound ? "outbound" : "inbound",
+             s->ys ? (unsigned)ig_yamux_stream_id(s->ys) : 0u,
+             s->proto ? " (" : "",
+             s->proto ? s->proto : "",
+             s->proto ? ")" : "");
+    return out;
+}
+
+/* The host resets s for a reason of its own: the owner hears it as
+ * IG_CONN_STREAM_RESET with the reason. */
+static void reset_report(struct ig_stream *s, int status, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+static void reset_report(struct ig_stream *s, int status, const char *fmt, ...)
+{
+    struct ig_conn *c = s->conn;
+    struct ig_host *h = c->host;
+    char reason[IG_REASON_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    finish(s, status);
+    if (h->on_event)
+        h->on_event(h->ud, c, IG_CONN_STREAM_RESET, status, reason);
 }
 
 /* ---- input ---- */
@@ -157,6 +238,46 @@ static long offer(struct ig_stream *s, const uint8_t *p, size_t n)
     return k;
 }
 
+/* Would n more kept bytes pass a cap? Names it in where. */
+static int over_cap(const struct ig_stream *s, size_t n, const char **where)
+{
+    const struct ig_conn *c = s->conn;
+    const struct ig_host *h = c->host;
+    size_t conn_cap = h->cfg.max_conn_buffered, host_cap = h->cfg.max_buffered;
+
+    *where = "connection";
+    if (conn_cap && (c->buffered > conn_cap || n > conn_cap - c->buffered))
+        return 1;
+    *where = "host";
+    return host_cap && (h->buffered > host_cap || n > host_cap - h->buffered);
+}
+
+/* Keep input the handler did not take, within the caps. */
+static void keep(struct ig_stream *s, const uint8_t *p, size_t n)
+{
+    const struct ig_host *h = s->conn->host;
+    const char *where;
+    char w[WHO_MAX];
+
+    if (over_cap(s, n, &where)) {
+        reset_report(s,
+                     IG_EBUFFERED,
+                     "%s: %zu bytes more would take unread input on this %s "
+                     "past its cap of %zu",
+                     who(s, w, sizeof(w)),
+                     n,
+                     where,
+                     *where == 'h' ? h->cfg.max_buffered
+                                   : h->cfg.max_conn_buffered);
+        return;
+    }
+    if (ig_buf_append(&s->rx, p, n) < 0) {
+        finish(s, IG_ELIMIT);
+        return;
+    }
+    charge(s, n);
+}
+
 static void deliver(struct ig_stream *s, const uint8_t *p, size_t n)
 {
     long k = 0;
@@ -166,8 +287,8 @@ static void deliver(struct ig_stream *s, const uint8_t *p, size_t n)
         if (k < 0)
             return;
     }
-    if ((size_t)k < n && ig_buf_append(&s->rx, p + k, n - (size_t)k) < 0)
-        finish(s, IG_ELIMIT);
+    if ((size_t)k < n)
+        keep(s, p + k, n - (size_t)k);
 }
 
 /* Hand queued input over again (resume, writable). */
@@ -179,27 +300,49 @@ static void redeliver(struct ig_stream *s)
 
         if (k <= 0)
             return;
-        ig_buf_consume(&s->rx, (size_t)k);
+        rx_consume(s, (size_t)k);
     }
     tell_eof(s);
+}
+
+/* Bind inbound s to its agreed protocol, within the protocol's limit
+ * of open inbound streams on the connection. Returns 0 or an error (s
+ * is then finished). */
+static int bind_inbound(struct ig_stream *s, const char *sel)
+{
+    struct ig_conn *c = s->conn;
+    const struct ig_proto *p = ig__host_proto(c->host, sel);
+    char w[WHO_MAX];
+    int pix;
+
+    s->proto = strdup(sel);
+    if (!p || !s->proto) {
+        finish(s, -ENOMEM);
+        return -ENOMEM;
+    }
+    pix = (int)(p - c->host->protos);
+    if (c->inbound[pix] >= p->max_inbound) {
+        reset_report(s,
+                     IG_ELIMIT,
+                     "%s over the limit of %u open at once per connection",
+                     who(s, w, sizeof(w)),
+                     (unsigned)p->max_inbound);
+        return IG_ELIMIT;
+    }
+    c->inbound[pix]++;
+    s->pix = pix;
+    s->handler = p->handler;
+    s->ud = p->ud;
+    return 0;
 }
 
 /* Multistream finished on s: bind the handler and tell it. */
 static void negotiated(struct ig_stream *s)
 {
     const char *sel = ig_ms_selected(s->ms);
-    const struct ig_proto *p;
 
-    if (!s->outbound) {
-        p = ig__host_proto(s->conn->host, sel);
-        s->proto = strdup(sel);
-        if (!p || !s->proto) {
-            finish(s, -ENOMEM);
-            return;
-        }
-        s->handler = p->handler;
-        s->ud = p->ud;
-    }
+    if (!s->outbound && bind_inbound(s, sel) < 0)
+        return;
     free(s->ms);
     s->ms = NULL;
     s->open = 1;
@@ -211,7 +354,17 @@ static void negotiate(struct ig_stream *s, const uint8_t *p, size_t n)
 {
     size_t used = 0;
     int rc = ig_ms_input(s->ms, p, n, &used, NULL, 0);
+    char w[WHO_MAX];
 
+    s->neg_in += used;
+    if (rc == 0 && s->neg_in > IG_HOST_NEGOTIATE_MAX) {
+        reset_report(s,
+                     IG_ELIMIT,
+                     "%s sent over %d bytes before its protocol was agreed",
+                     who(s, w, sizeof(w)),
+                     IG_HOST_NEGOTIATE_MAX);
+        return;
+    }
     if (rc == 0)
         rc = flush_ms(s);
     if (rc == 0 && used && ig_yamux_stream_consumed(s->ys, used) < 0)
@@ -417,22 +570,13 @@ void ig__stream_drop_all(struct ig_conn *c, int status)
  * opens streams and never finishes them would hold their slots. */
 static void expire(struct ig_stream *s)
 {
-    struct ig_conn *c = s->conn;
-    struct ig_host *h = c->host;
-    char reason[IG_REASON_MAX];
+    char w[WHO_MAX];
 
-    snprintf(reason,
-             sizeof(reason),
-             "negotiation of %s stream %u%s%s%s not finished within %llu ms",
-             s->outbound ? "outbound" : "inbound",
-             s->ys ? (unsigned)ig_yamux_stream_id(s->ys) : 0u,
-             s->outbound ? " (" : "",
-             s->outbound ? s->proto : "",
-             s->outbound ? ")" : "",
-             (unsigned long long)h->cfg.negotiate_ms);
-    finish(s, IG_ETIMEOUT);
-    if (h->on_event)
-        h->on_event(h->ud, c, IG_CONN_STREAM_RESET, IG_ETIMEOUT, reason);
+    reset_report(s,
+                 IG_ETIMEOUT,
+                 "negotiation of %s not finished within %llu ms",
+                 who(s, w, sizeof(w)),
+                 (unsigned long long)s->conn->host->cfg.negotiate_ms);
 }
 
 void ig__stream_check_time(struct ig_conn *c, uint64_t now)

@@ -28,8 +28,11 @@ struct ig_node {
     struct ig_host *host;
     char id[IG_PEERID_STRMAX];
     /* Lines a peer can cause at will: evicted or refused connections,
-     * streams reset for their negotiation deadline. */
-    struct log_limit evicted, refused, stream_reset;
+     * streams reset for their negotiation deadline, for a protocol's
+     * limit or a cap on unread input. Each kind has its own limit, so a
+     * flood of one does not hide the other. */
+    struct log_limit evicted, refused, stream_reset, stream_limit,
+      stream_buffer;
 };
 
 /* The host the signal handler stops (one running node per process). */
@@ -169,7 +172,9 @@ static void on_event(void *ud,
     else if (ev == IG_CONN_ID_SENT)
         ig_debug("node", "%s read our identify", peer);
     else if (ev == IG_CONN_STREAM_RESET)
-        log_conn_limited(&n->stream_reset,
+        log_conn_limited(status == IG_EBUFFERED ? &n->stream_buffer
+                         : status == IG_ELIMIT  ? &n->stream_limit
+                                                : &n->stream_reset,
                          "stream on connection to",
                          addr,
                          "reset",
@@ -270,11 +275,20 @@ int ig_node_start(const struct ig_node_cfg *cfg,
     pick_ms(&hc.negotiate_ms, cfg->negotiate_ms);
     pick_ms(&hc.keepalive_ms, cfg->keepalive_ms);
     pick_ms(&hc.keepalive_timeout_ms, cfg->keepalive_timeout_ms);
+    if (cfg->max_buffered)
+        hc.max_buffered = cfg->max_buffered;
+    if (cfg->max_conn_buffered)
+        hc.max_conn_buffered = cfg->max_conn_buffered;
     hc.no_early_muxer = cfg->no_early_muxer;
     rc = ig_host_new(&n->host, &hc, on_event, n);
+    /* Interop tests echo on many streams at once (50 and more): as many
+     * as a connection may have. */
     if (rc == 0 && cfg->test_echo)
-        rc = ig_host_handle(
-          n->host, IG_NODE_TEST_ECHO, &ig_ping_echo_handler, NULL);
+        rc = ig_host_handle_max(n->host,
+                                IG_NODE_TEST_ECHO,
+                                &ig_ping_echo_handler,
+                                NULL,
+                                hc.max_streams);
     if (rc < 0) {
         ig_err_set(err, errlen, "host: %s", ig_strerror(rc));
         goto fail;
@@ -322,6 +336,8 @@ int ig_node_run(struct ig_node *n)
     log_limit_flush(&n->evicted, "evicted connections");
     log_limit_flush(&n->refused, "refused connections");
     log_limit_flush(&n->stream_reset, "stream resets");
+    log_limit_flush(&n->stream_limit, "streams over a protocol's limit");
+    log_limit_flush(&n->stream_buffer, "streams over an input cap");
     signal_host = NULL;
     return rc;
 }

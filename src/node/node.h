@@ -26,6 +26,9 @@ struct ig_node_cfg {
      * IG_NODE_OFF turns that one off. */
     uint64_t handshake_ms, idle_ms, frame_ms, negotiate_ms;
     uint64_t keepalive_ms, keepalive_timeout_ms;
+    /* Caps on unread stream input, host-wide and per connection, in
+     * bytes; 0 keeps the host's default. */
+    size_t max_buffered, max_conn_buffered;
 };
 
 /* A deadline or interval of struct ig_node_cfg that is switched off. */

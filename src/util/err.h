@@ -87,7 +87,8 @@
     X(IG_ELIMIT, -10011, "connection or stream limit reached")               \
     X(IG_EPROTOBUF, -10012, "malformed protobuf message")                    \
     X(IG_EGOAWAY, -10013, "peer is going away")                              \
-    X(IG_EEVICTED, -10014, "evicted to make room for a new connection")
+    X(IG_EEVICTED, -10014, "evicted to make room for a new connection")     \
+    X(IG_EBUFFERED, -10015, "unread input over its memory cap")
 
 enum ig_err {
     IG_OK = 0,

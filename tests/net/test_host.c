@@ -22,6 +22,8 @@ struct side {
     struct ig_conn *conn;
     int up, down, identified, id_sent, down_status;
     char reason[256];
+    int stream_resets, reset_status; /* IG_CONN_STREAM_RESET, the last */
+    char reset_reason[256];
 };
 
 /* What a test stream saw. */
@@ -51,6 +53,11 @@ static void on_event(void *ud,
     }
     else if (ev == IG_CONN_ID_SENT) {
         x->id_sent++;
+    }
+    else if (ev == IG_CONN_STREAM_RESET) {
+        x->stream_resets++;
+        x->reset_status = status;
+        snprintf(x->reset_reason, sizeof(x->reset_reason), "%s", reason);
     }
     else if (ev == IG_CONN_DOWN) {
         x->down++;
@@ -113,6 +120,8 @@ static int late_muxer; /* the listener offers no muxer inside Noise */
 /* Window tuning for the next hosts made: 0 keeps the defaults. */
 static uint32_t tune_max, tune_conn;
 static int tune_off;
+/* The listener's caps on unread input (0: the defaults). */
+static size_t conn_cap, host_cap;
 
 static void side_new(struct side *x,
                      uint8_t seed,
@@ -134,6 +143,10 @@ static void side_new(struct side *x,
         cfg.window_max = tune_max;
     if (tune_conn)
         cfg.conn_window = tune_conn;
+    if (seed == 2 && conn_cap)
+        cfg.max_conn_buffered = conn_cap;
+    if (seed == 2 && host_cap)
+        cfg.max_buffered = host_cap;
     if (handshake_ms)
         cfg.handshake_ms = handshake_ms;
     ASSERT_OK(ig_host_new(&x->h, &cfg, on_event, x));
@@ -537,4 +550,109 @@ TEST(window_sum_over_streams_stays_under_the_connection_cap)
         ASSERT_TRUE(ig_conn_recv_granted(b.conn) <= tune_conn);
     }
     teardown();
+}
+
+#define LIMITED "/test/limited/1.0.0"
+
+/* A protocol registered with a limit of 2: a third inbound stream is
+ * reset once agreed (the handler never sees it) and reported; a slot
+ * freed by a reset is taken again. */
+TEST(protocol_inbound_limit_resets_extra)
+{
+    struct probe p[4];
+
+    memset(p, 0, sizeof(p));
+    connect_pair(0);
+    ASSERT_OK(ig_host_handle_max(b.h, LIMITED, &probe_handler, &srv, 2));
+    ASSERT_EQ(ig_host_handle_max(b.h, LIMITED, &probe_handler, &srv, 2),
+              IG_EEXISTS);
+    RUN_UNTIL(a.up && b.up, 3000);
+    for (int i = 0; i < 3; i++)
+        ASSERT_OK(ig_stream_open(a.conn, LIMITED, &probe_handler, &p[i], NULL));
+    RUN_UNTIL(p[2].closes && srv.opened == 2, 3000);
+    ASSERT_OK(p[2].open_status); /* agreed, then reset */
+    ASSERT_EQ(p[2].close_status, IG_ERESET);
+    ASSERT_EQ(b.stream_resets, 1);
+    ASSERT_EQ(b.reset_status, IG_ELIMIT);
+    ASSERT_STR_CONTAINS(b.reset_reason, "(" LIMITED ") over the limit of 2");
+    ASSERT_EQ(p[0].closes + p[1].closes, 0);
+    /* Other protocols keep their own count. */
+    ASSERT_OK(ig_stream_open(a.conn, PROTO, &probe_handler, &p[3], NULL));
+    RUN_UNTIL(srv.opened == 3, 3000);
+    ig_stream_reset(p[0].s);
+    RUN_UNTIL(srv.closes == 1, 3000);
+    memset(&p[2], 0, sizeof(p[2]));
+    ASSERT_OK(ig_stream_open(a.conn, LIMITED, &probe_handler, &p[2], NULL));
+    RUN_UNTIL(srv.opened == 4 && p[2].opened, 3000);
+    ASSERT_EQ(ig_stream_write(p[2].s, (const uint8_t *)"ok", 2), 2);
+    RUN_UNTIL(srv.got == 2, 3000);
+    ASSERT_EQ(b.stream_resets, 1);
+    ASSERT_EQ(p[2].closes, 0);
+    teardown();
+}
+
+/* Write on p's stream until its window is shut and b holds all of it
+ * (on top of base), or until the stream is gone; the bytes written. */
+static size_t fill_window(struct probe *p, size_t base)
+{
+    static uint8_t chunk[65536];
+    size_t sent = 0;
+    long n = 1;
+
+    for (int rounds = 0; rounds < 300 && p->s; rounds++) {
+        while (p->s && (n = ig_stream_write(p->s, chunk, sizeof(chunk))) > 0)
+            sent += (size_t)n;
+        if (n == 0 && ig_host_buffered(b.h) == base + sent)
+            break;
+        ASSERT_OK(ig_host_poll(a.h, 1));
+        ASSERT_OK(ig_host_poll(b.h, 1));
+    }
+    return sent;
+}
+
+/* b keeps what a paused handler does not take, up to the cap: the
+ * stream that would pass it is reset and reported, what it held is
+ * released, and the stream within the cap keeps its input. */
+static void unread_cap(int per_conn, const char *where)
+{
+    struct probe p = { 0 }, q = { 0 };
+    struct ig_stream *first;
+    size_t sent;
+
+    conn_cap = per_conn ? 384u * 1024u : 0;
+    host_cap = per_conn ? 0 : 384u * 1024u;
+    connect_pair(0);
+    conn_cap = host_cap = 0;
+    srv.paused = 1;
+    RUN_UNTIL(a.up, 3000);
+    ASSERT_OK(ig_stream_open(a.conn, PROTO, &probe_handler, &p, NULL));
+    RUN_UNTIL(p.opened && srv.opened, 3000);
+    first = srv.s;
+    sent = fill_window(&p, 0);
+    ASSERT_EQ(ig_host_buffered(b.h), sent);
+    ASSERT_TRUE(sent > 200u * 1024u);
+    ASSERT_OK(ig_stream_open(a.conn, PROTO, &probe_handler, &q, NULL));
+    RUN_UNTIL(q.opened, 3000);
+    (void)fill_window(&q, sent);
+    RUN_UNTIL(q.closes, 3000);
+    ASSERT_EQ(q.close_status, IG_ERESET);
+    ASSERT_EQ(b.stream_resets, 1);
+    ASSERT_EQ(b.reset_status, IG_EBUFFERED);
+    ASSERT_STR_CONTAINS(b.reset_reason, where);
+    ASSERT_EQ(ig_host_buffered(b.h), sent);
+    ASSERT_EQ(p.closes, 0);
+    srv.paused = 0;
+    ig_stream_resume(first);
+    RUN_UNTIL(ig_host_buffered(b.h) == 0 && srv.got == sent, 3000);
+    teardown();
+}
+
+TEST(unread_input_over_conn_cap_resets_stream)
+{
+    unread_cap(1, "unread input on this connection past its cap of 393216");
+}
+
+TEST(unread_input_over_host_cap_resets_stream)
+{
+    unread_cap(0, "unread input on this host past its cap of 393216");
 }

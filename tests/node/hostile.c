@@ -10,6 +10,9 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -17,6 +20,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "net/buf.h"
 #include "net/multiaddr.h"
 #include "net/multistream.h"
 #include "test.h"
@@ -184,12 +188,17 @@ void hnode_stop(struct hnode *n)
     rmdir(n->dir);
 }
 
-int hconnect_raw(const struct hnode *n)
+/* A TCP connection to the node; rcvbuf > 0 sets the receive buffer
+ * first (it must precede connect to shape the window). */
+static int connect_buf(const struct hnode *n, int rcvbuf)
 {
     struct sockaddr_in sin = { 0 };
     int fd = socket(AF_INET, SOCK_STREAM, 0);
 
     ASSERT_TRUE(fd >= 0);
+    if (rcvbuf > 0)
+        ASSERT_OK(
+          setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)));
     sin.sin_family = AF_INET;
     sin.sin_port = htons((uint16_t)n->port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -197,14 +206,42 @@ int hconnect_raw(const struct hnode *n)
     return fd;
 }
 
-void hpeer_connect(struct hpeer *p, const struct hnode *n)
+int hconnect_raw(const struct hnode *n)
+{
+    return connect_buf(n, 0);
+}
+
+long hnode_mem_kib(const struct hnode *n, const char *field)
+{
+    char path[64], line[256];
+    size_t flen = strlen(field);
+    long kib = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)n->pid);
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    while (kib < 0 && fgets(line, sizeof(line), f))
+        if (!strncmp(line, field, flen) && line[flen] == ':')
+            kib = strtol(line + flen + 1, NULL, 10);
+    fclose(f);
+    return kib;
+}
+
+void hpeer_connect_rcvbuf(struct hpeer *p, const struct hnode *n, int rcvbuf)
 {
     int one = 1;
 
     memset(p, 0, sizeof(*p));
     ig_nodekey_generate(&p->key);
-    p->fd = hconnect_raw(n);
+    p->fd = connect_buf(n, rcvbuf);
     setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+void hpeer_connect(struct hpeer *p, const struct hnode *n)
+{
+    hpeer_connect_rcvbuf(p, n, 0);
 }
 
 void hpeer_close(struct hpeer *p)
@@ -389,9 +426,24 @@ static void take_frames(struct hpeer *p,
                         size_t *slen,
                         size_t scap)
 {
+    size_t k = p->skip < p->ptlen ? p->skip : p->ptlen;
+
+    /* The rest of a data frame nobody collects (echoes can be larger
+     * than pt). */
+    ig_buf_shift(p->pt, &p->ptlen, k);
+    p->skip -= (uint32_t)k;
+    if (p->skip)
+        return;
     while (p->ptlen >= 12) {
         uint32_t fid = be32(p->pt + 4), len = be32(p->pt + 8);
         size_t whole = 12 + (p->pt[1] == 0 ? len : 0);
+        if (p->pt[1] == 0 && (!id || fid != id) && p->ptlen < whole) {
+            if (((uint32_t)p->pt[2] << 8 | p->pt[3]) & IG_YAMUX_RST)
+                note_reset(p, fid);
+            p->skip = (uint32_t)(whole - p->ptlen);
+            p->ptlen = 0;
+            return;
+        }
         if (p->ptlen < whole)
             return;
         if (((uint32_t)p->pt[2] << 8 | p->pt[3]) & IG_YAMUX_RST)
@@ -440,6 +492,41 @@ int hpeer_ping(struct hpeer *p, uint32_t id)
     return memcmp(got, payload, 32) == 0 ? 0 : -1;
 }
 
+void hpeer_open_stream(struct hpeer *p,
+                       uint32_t id,
+                       const char *proto,
+                       size_t total)
+{
+    static uint8_t frame[12 + 65536];
+    const char *protos[] = { proto };
+    size_t len, left;
+    struct ig_ms ms;
+    const uint8_t *out;
+
+    ASSERT_OK(ig_ms_init_initiator(&ms, protos, 1));
+    out = ig_ms_output(&ms, &len);
+    ASSERT_TRUE(len <= total && total <= IG_YAMUX_INITIAL_WINDOW);
+    memcpy(frame + 12, out, len);
+    ig_yamux_put_header(frame, 0, IG_YAMUX_SYN, id, (uint32_t)len);
+    hpeer_send(p, frame, 12 + len);
+    left = total - len;
+    memset(frame + 12, 0x5a, sizeof(frame) - 12);
+    while (left) {
+        len = left < sizeof(frame) - 12 ? left : sizeof(frame) - 12;
+        ig_yamux_put_header(frame, 0, 0, id, (uint32_t)len);
+        hpeer_send(p, frame, 12 + len);
+        left -= len;
+    }
+}
+
+void hpeer_fin(struct hpeer *p, uint32_t id)
+{
+    uint8_t h[IG_YAMUX_HEADER_LEN];
+
+    ig_yamux_put_header(h, IG_YAMUX_WINDOW_UPDATE, IG_YAMUX_FIN, id, 0);
+    hpeer_send(p, h, sizeof(h));
+}
+
 static int was_reset(const struct hpeer *p, uint32_t id)
 {
     for (size_t i = 0; i < p->nresets; i++)
@@ -458,6 +545,27 @@ int hpeer_wait_resets(struct hpeer *p, const uint32_t *ids, size_t n, int ms)
         while (i < n && was_reset(p, ids[i]))
             i++;
         if (i == n)
+            return 1;
+        if (hnow_ms() >= until || read_plain(p, (int)(until - hnow_ms())) < 0)
+            return 0;
+    }
+}
+
+int hpeer_wait_resets_in(struct hpeer *p,
+                         uint32_t lo,
+                         uint32_t hi,
+                         size_t n,
+                         int ms)
+{
+    long until = hnow_ms() + ms;
+
+    for (;;) {
+        size_t seen = 0;
+
+        take_frames(p, 0, NULL, NULL, 0);
+        for (size_t i = 0; i < p->nresets; i++)
+            seen += p->resets[i] >= lo && p->resets[i] <= hi;
+        if (seen >= n)
             return 1;
         if (hnow_ms() >= until || read_plain(p, (int)(until - hnow_ms())) < 0)
             return 0;

@@ -34,8 +34,9 @@ struct hpeer {
     size_t rxlen;
     uint8_t pt[1 << 18];
     size_t ptlen;
-    uint32_t resets[64]; /* ids of the streams the node reset */
+    uint32_t resets[1024]; /* ids of the streams the node reset */
     size_t nresets;
+    uint32_t skip;      /* payload bytes of a data frame still to drop */
     uint32_t pings;     /* yamux pings (SYN) the node sent */
     uint32_t ping_last; /* the opaque value of the last one */
 };
@@ -61,11 +62,18 @@ long hnow_ms(void);
 /* A plain TCP connection to the node that sends nothing; the fd. */
 int hconnect_raw(const struct hnode *n);
 
+/* The node's memory figure field ("VmRSS", "VmHWM") in KiB, or -1. */
+long hnode_mem_kib(const struct hnode *n, const char *field);
+
 /* Log line key for a connection: "/tcp/<local port of fd> ". */
 void hpeer_log_key(const struct hpeer *p, char *out, size_t outlen);
 
 /* Connect to the node; plain TCP. */
 void hpeer_connect(struct hpeer *p, const struct hnode *n);
+
+/* Connect with a socket receive buffer of rcvbuf bytes, so that the
+ * node's output to a peer that does not read backs up early. */
+void hpeer_connect_rcvbuf(struct hpeer *p, const struct hnode *n, int rcvbuf);
 void hpeer_close(struct hpeer *p);
 
 /* Send raw bytes (before or instead of Noise). */
@@ -91,9 +99,28 @@ void hpeer_send(struct hpeer *p, const void *d, size_t n);
  * /ipfs/ping/1.0.0 and get 32 bytes echoed. Returns 0 when served. */
 int hpeer_ping(struct hpeer *p, uint32_t id);
 
+/* Open yamux stream id, propose proto and send data after it, total
+ * bytes in all (the proposal included; at most the initial window),
+ * reading nothing. */
+void hpeer_open_stream(struct hpeer *p,
+                       uint32_t id,
+                       const char *proto,
+                       size_t total);
+
+/* Half-close stream id (FIN). */
+void hpeer_fin(struct hpeer *p, uint32_t id);
+
 /* 1 when the node has reset every one of the n streams in ids within ms
- * (resets seen earlier on p count). */
+ * (resets seen earlier on p count; the first 1024 are kept). */
 int hpeer_wait_resets(struct hpeer *p, const uint32_t *ids, size_t n, int ms);
+
+/* 1 when the node has reset at least n streams with ids in lo..hi within
+ * ms (resets seen earlier on p count). */
+int hpeer_wait_resets_in(struct hpeer *p,
+                         uint32_t lo,
+                         uint32_t hi,
+                         size_t n,
+                         int ms);
 
 /* 1 when the node sends p a yamux ping within ms (pings seen earlier on
  * p do not count); its value is then in p->ping_last. */
