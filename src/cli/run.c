@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/agent.h"
@@ -261,6 +262,31 @@ static void warn_loose_identity(struct run_ctx *c, unsigned was)
 }
 
 /*
+ * The identity file given beside a checkpoint. It is the user's copy
+ * and is left as it is (the one resume keeps is written at 0600), but a
+ * copy others may read is named: the key in it signs as the agent.
+ */
+static int load_beside(const char *path,
+                       struct ig_identity *out,
+                       char *err,
+                       size_t errlen)
+{
+    struct stat st;
+    int fd = -1, rc;
+
+    rc = ig_identity_load_keep(path, out, &fd, err, errlen);
+    if (rc == 0 && fstat(fd, &st) == 0 && (st.st_mode & 077))
+        ig_warn("cli",
+                "identity file %s has mode %04o: others may read the "
+                "agent's key (left as it is; the copy kept is 0600)",
+                path,
+                (unsigned)(st.st_mode & 07777));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/*
  * The identity for a fresh start: the one in the directory, or a new
  * one that is saved only once the agent has started. A checkpoint was
  * found without identity: refuse (a new key could not continue it).
@@ -278,7 +304,7 @@ static int find_identity(struct run_ctx *c, const char *beside)
     if (rc != IG_ENOTFOUND)
         goto out;
     if (beside) {
-        rc = ig_identity_load(beside, &c->ident, err, sizeof(err));
+        rc = load_beside(beside, &c->ident, err, sizeof(err));
         c->ident_copy = rc == 0;
         if (rc != IG_ENOTFOUND)
             goto out;

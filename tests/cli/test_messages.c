@@ -226,3 +226,45 @@ TEST(loose_identity_warned_only_when_good)
     cli_rmrf(dir);
     free(dir);
 }
+
+/* resume copies the identity beside the checkpoint into its directory
+ * at 0600; a copy that others may read is named, and left as it is. */
+TEST(loose_identity_beside_checkpoint_warned)
+{
+    char *dir = cli_tmpdir();
+    const char *run[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                          "1",   "--tick-interval",  "10ms", cli_probe("ok"),
+                          NULL };
+    const char *ckpt = pathf(0, dir, "ok.checkpoint");
+    const char *id = pathf(1, dir, "ok.identity");
+    char *there = cli_tmpdir();
+    const char *resume[] = { "resume",
+                             "--checkpoint",
+                             ckpt,
+                             "--wasm",
+                             cli_probe("ok"),
+                             "--checkpoint-dir",
+                             there,
+                             "--ticks",
+                             "1",
+                             "--tick-interval",
+                             "10ms",
+                             NULL };
+    struct cli_result r;
+    struct stat st;
+
+    expect(&r, run, 0, 0, "final checkpoint committed");
+    cli_result_free(&r);
+    ASSERT_EQ(chmod(id, 0644), 0);
+    expect(&r, resume, 0, 0, "has mode 0644");
+    ASSERT_EQ(cli_count(r.err, "has mode 0644"), 1);
+    cli_result_free(&r);
+    ASSERT_EQ(stat(id, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0644);
+    ASSERT_EQ(stat(pathf(2, there, "ok.identity"), &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    cli_rmrf(there);
+    cli_rmrf(dir);
+    free(there);
+    free(dir);
+}
