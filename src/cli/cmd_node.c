@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/addr.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "net/multiaddr.h"
@@ -182,30 +183,6 @@ static void node_cfg(struct ig_node_cfg *cfg)
     cfg->max_conn_buffered = clamp_size(opt.max_conn_buffered);
 }
 
-/* Addresses are checked as `igord ping` checks its own: a mistake is a
- * usage error, found before a key is made or a port bound. */
-static int check_addr(const char *flag,
-                      const char *addr,
-                      struct ig_multiaddr *ma)
-{
-    struct sockaddr_storage ss;
-    socklen_t sl;
-    char err[256] = "";
-    int rc = ig_multiaddr_parse(addr, ma, err, sizeof(err));
-
-    if (rc < 0) {
-        ig_flags_error(
-          "--%s %s: %s", flag, addr, err[0] ? err : ig_strerror(rc));
-        return IG_EUSAGE;
-    }
-    if (ig_multiaddr_to_sockaddr(ma, &ss, &sl) < 0) {
-        ig_flags_error(
-          "--%s %s: not an /ip4 or /ip6 address with /tcp", flag, addr);
-        return IG_EUSAGE;
-    }
-    return 0;
-}
-
 /* A listen address ending in /p2p must name this node: its key is read,
  * never made (a new key could not be the one named). */
 static int check_own_id(const char *addr, const struct ig_peerid *want)
@@ -244,9 +221,9 @@ static int check_addrs(void)
     int rc = 0;
 
     for (size_t i = 0; rc == 0 && i < opt.dial.n; i++)
-        rc = check_addr("dial", opt.dial_v[i], &ma);
+        rc = ig_cli_tcp_addr("--dial", opt.dial_v[i], &ma);
     for (size_t i = 0; rc == 0 && i < opt.listen.n; i++) {
-        rc = check_addr("listen", opt.listen_v[i], &ma);
+        rc = ig_cli_tcp_addr("--listen", opt.listen_v[i], &ma);
         if (rc == 0 && ig_multiaddr_peer(&ma, &want) == 0)
             rc = check_own_id(opt.listen_v[i], &want);
     }

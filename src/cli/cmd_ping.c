@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "cli/addr.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "net/host.h"
@@ -209,12 +210,8 @@ int ig_cmd_ping(int argc, char **argv)
         ig_flags_error("--count must be at least 1");
         return IG_EXIT_USAGE;
     }
-    /* A malformed address is a usage error, found before any key. */
-    rc = ig_multiaddr_parse(argv[1], &ma, err, sizeof(err));
-    if (rc < 0) {
-        ig_flags_error("%s: %s", argv[1], err[0] ? err : ig_strerror(rc));
+    if (ig_cli_tcp_addr(NULL, argv[1], &ma) < 0)
         return IG_EXIT_USAGE;
-    }
     r.count = opt.count;
     r.interval_ns = opt.interval_ns;
     rc = opt.dir ? ig_node_load_key(opt.dir, &key, NULL, err, sizeof(err))

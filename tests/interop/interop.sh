@@ -337,6 +337,13 @@ case_node_bad_addrs() {
     expect_in "$tmp/n.out" "^igord: --dial /ip4/300.0.0.1/tcp/1: " "message"
     node_usage n --peer /ip4/127.0.0.1
     expect_in "$tmp/n.out" "not an /ip4 or /ip6 address with /tcp" "message"
+    # igord ping judges an address the same way.
+    local rc=0
+    timeout 5 "$IGORD" ping /ip4/127.0.0.1 >"$tmp/p.out" 2>&1 || rc=$?
+    [ $rc = 2 ] || fail "ping /ip4/127.0.0.1: exit $rc, not 2"
+    expect_in "$tmp/p.out" \
+        "^igord: /ip4/127.0.0.1: not an /ip4 or /ip6 address with /tcp" \
+        "message"
     node_usage n --listen "/ip4/127.0.0.1/tcp/0/p2p/$other"
     expect_in "$tmp/n.out" "has no node key yet" "message"
     [ -e "$tmp/n/node.key" ] && fail "a node key was made"
