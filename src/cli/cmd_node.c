@@ -140,19 +140,20 @@ static const struct ig_flags_spec node_spec = {
     "Run an igord node: a libp2p host (TCP, Noise, yamux) that logs its\n"
     "listen addresses as <addr>/p2p/<peer ID> and runs until SIGINT or\n"
     "SIGTERM. --listen and --dial may be repeated (--peer counts as\n"
-    "--dial); a node listens on and dials every address given.",
+    "--dial); a node listens on and dials every address given.\n"
+    "\n"
+    "Exit status: 0 when stopped by SIGINT or SIGTERM, 1 when it cannot\n"
+    "start (or its loop fails), 2 on bad usage.",
     node_flags,
     (int)(sizeof(node_flags) / sizeof(node_flags[0])),
     0,
     0
 };
 
-/* Durations come in ns; a nonzero value below 1 ms still counts. */
+/* A duration option as a node setting: 0 (unset) keeps the default. */
 static uint64_t ns_to_ms(uint64_t ns)
 {
-    if (ns == IG_FLAG_OFF)
-        return IG_NODE_OFF;
-    return ns ? ns / 1000000 + (ns % 1000000 != 0) : 0;
+    return ns == IG_FLAG_OFF ? IG_NODE_OFF : ig_flags_ms(ns);
 }
 
 /* A byte count for a size_t field; past its range means no cap. */

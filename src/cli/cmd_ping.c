@@ -15,8 +15,11 @@
 
 struct ping_run {
     struct ig_host *h;
-    uint64_t count, interval_ns;
-    uint64_t got, wait_ms;
+    struct ig_conn *conn; /* our dial, until it goes down */
+    const char *addr;     /* as given, for the summary before a peer ID */
+    uint64_t count, interval_ms, timeout_ms;
+    uint64_t got;
+    long timer; /* the deadline of the stage under way, or 0 */
     double min, max, sum;
     int status; /* first failure */
     int over;   /* the loop returned: later events are our own closing */
@@ -50,6 +53,19 @@ static const char *stream_failure(int status)
     }
 }
 
+static void on_deadline(void *ud);
+
+/* Give the stage that starts now ms to finish (replacing the deadline
+ * of the one before). */
+static void arm(struct ping_run *r, uint64_t ms)
+{
+    if (r->timer > 0)
+        ig_host_timer_cancel(r->h, r->timer);
+    r->timer = ms ? ig_host_timer(r->h, ms, on_deadline, r) : 0;
+    if (r->timer < 0)
+        failed(r, (int)r->timer, "cannot arm the ping deadline");
+}
+
 static void on_pong(void *ud, int status, uint64_t rtt_ns)
 {
     struct ping_run *r = ud;
@@ -65,8 +81,14 @@ static void on_pong(void *ud, int status, uint64_t rtt_ns)
     r->max = ms > r->max ? ms : r->max;
     printf("PONG from %s time=%.2f ms\n", r->peer, ms);
     fflush(stdout);
-    if (r->got >= r->count)
+    /* The next ping leaves interval_ms after this echo and gets the
+     * whole timeout of its own. */
+    if (r->got >= r->count) {
+        arm(r, 0);
         ig_host_stop(r->h);
+    }
+    else
+        arm(r, r->interval_ms + r->timeout_ms);
 }
 
 static void on_event(void *ud,
@@ -80,12 +102,15 @@ static void on_event(void *ud,
 
     if (ev == IG_CONN_UP) {
         ig_peerid_format(ig_conn_peer(c), r->peer, sizeof(r->peer));
+        arm(r, r->timeout_ms);
         rc = ig_ping_start(
-          c, (uint32_t)r->count, r->interval_ns / 1000000u, on_pong, r, NULL);
+          c, (uint32_t)r->count, r->interval_ms, on_pong, r, NULL);
         if (rc < 0)
             failed(r, rc, "cannot open the ping stream");
     }
-    else if (ev == IG_CONN_DOWN && r->got < r->count && !r->over) {
+    if (ev == IG_CONN_DOWN && c == r->conn)
+        r->conn = NULL;
+    if (ev == IG_CONN_DOWN && r->got < r->count && !r->over) {
         /* A stream dropped with its connection reported the same status
          * just before: the connection's reason says more. */
         if (r->status && r->status == (status ? status : IG_ECLOSED))
@@ -94,38 +119,58 @@ static void on_event(void *ud,
     }
 }
 
+/* The stage under way took the whole timeout: name it. */
 static void on_deadline(void *ud)
 {
     struct ping_run *r = ud;
+    const char *stage = "no TCP connection";
     char why[128];
 
+    r->timer = 0;
+    if (r->peer[0])
+        stage = "no echo";
+    else if (r->conn && ig_conn_tcp_up(r->conn))
+        stage = "handshake not finished";
     snprintf(why,
              sizeof(why),
              "%s within %llu ms",
-             r->peer[0] ? "no echo" : "no connection",
-             (unsigned long long)r->wait_ms);
+             stage,
+             (unsigned long long)r->timeout_ms);
     failed(r, IG_ETIMEOUT, why);
+}
+
+/* The host's own deadlines, where they would cut a stage short. */
+static void host_cfg(struct ig_host_cfg *hc,
+                     const struct ig_nodekey *key,
+                     uint64_t timeout_ms)
+{
+    ig_host_cfg_default(hc);
+    hc->key = key;
+    /* Ours fire first and name the stage; the host's stay as a net. */
+    hc->handshake_ms = timeout_ms + 1000;
+    hc->negotiate_ms = timeout_ms + 1000;
+    /* Each echo has its deadline: silence needs no keepalive. */
+    hc->keepalive_ms = 0;
 }
 
 /* Dial, ping, wait; the host is stopped by the last pong or a failure. */
 static int run(struct ping_run *r,
                const struct ig_nodekey *key,
                const char *addr,
-               const struct ig_multiaddr *ma,
-               uint64_t timeout_ns)
+               const struct ig_multiaddr *ma)
 {
     struct ig_host_cfg hc;
     char err[256] = "";
     int rc;
 
-    ig_host_cfg_default(&hc);
-    hc.key = key;
+    host_cfg(&hc, key, r->timeout_ms);
     rc = ig_host_new(&r->h, &hc, on_event, r);
     if (rc == 0)
-        rc = ig_host_dial(r->h, ma, NULL, err, sizeof(err));
-    r->wait_ms = timeout_ns / 1000000u;
-    if (rc == 0 && ig_host_timer(r->h, r->wait_ms, on_deadline, r) < 0)
-        rc = -ENOMEM;
+        rc = ig_host_dial(r->h, ma, &r->conn, err, sizeof(err));
+    if (rc == 0) {
+        r->timer = ig_host_timer(r->h, r->timeout_ms, on_deadline, r);
+        rc = r->timer < 0 ? (int)r->timer : 0;
+    }
     if (rc == 0) {
         printf("PING %s\n", addr);
         fflush(stdout);
@@ -145,7 +190,7 @@ static void summary(const struct ping_run *r)
     double avg = r->got ? r->sum / (double)r->got : 0;
     uint64_t lost = r->count > r->got ? r->count - r->got : 0;
 
-    printf("--- %s ping statistics ---\n", r->peer[0] ? r->peer : "peer");
+    printf("--- %s ping statistics ---\n", r->peer[0] ? r->peer : r->addr);
     printf("%llu pings, %llu received, %.0f%% loss",
            (unsigned long long)r->count,
            (unsigned long long)r->got,
@@ -176,7 +221,8 @@ static const struct ig_flag ping_flags[] = {
       &opt.timeout_ns,
       "D",
       "10s",
-      "give up after this long (plus the intervals)" },
+      "time allowed to get connected (TCP, Noise and yamux), then for each "
+      "echo" },
     { "data-dir",
       'd',
       IG_FLAG_STRING,
@@ -189,7 +235,11 @@ static const struct ig_flag ping_flags[] = {
 static const struct ig_flags_spec ping_spec = {
     "igord ping [options] <multiaddr>",
     "Dial a libp2p peer and measure round trips with /ipfs/ping/1.0.0.\n"
-    "Exits 0 when every ping came back.",
+    "A stage that overruns --timeout is named: no TCP connection, handshake\n"
+    "not finished, or no echo.\n"
+    "\n"
+    "Exit status: 0 when every ping was answered, 1 when one failed (or\n"
+    "the peer was not reached), 2 on bad usage.",
     ping_flags,
     (int)(sizeof(ping_flags) / sizeof(ping_flags[0])),
     1,
@@ -213,14 +263,16 @@ int ig_cmd_ping(int argc, char **argv)
     if (ig_cli_tcp_addr(NULL, argv[1], &ma) < 0)
         return IG_EXIT_USAGE;
     r.count = opt.count;
-    r.interval_ns = opt.interval_ns;
+    r.addr = argv[1];
+    r.interval_ms = opt.interval_ns / 1000000u;
+    r.timeout_ms = ig_flags_ms(opt.timeout_ns);
     rc = opt.dir ? ig_node_load_key(opt.dir, &key, NULL, err, sizeof(err))
                  : ig_nodekey_generate(&key);
     if (rc < 0) {
         ig_flags_error("node key: %s", err[0] ? err : ig_strerror(rc));
         return IG_EXIT_FAIL;
     }
-    rc = run(&r, &key, argv[1], &ma, opt.timeout_ns + r.count * r.interval_ns);
+    rc = run(&r, &key, argv[1], &ma);
     if (rc < 0)
         return IG_EXIT_FAIL;
     summary(&r);

@@ -161,6 +161,13 @@ int ig_flags_parse_duration(const char *s, uint64_t *ns)
     return 0;
 }
 
+uint64_t ig_flags_ms(uint64_t ns)
+{
+    if (ns == IG_FLAG_OFF)
+        return IG_FLAG_OFF;
+    return ns / 1000000u + (ns % 1000000u != 0);
+}
+
 static int parse_bool(const char *s, int *out)
 {
     if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes"))

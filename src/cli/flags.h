@@ -94,6 +94,10 @@ void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f);
  */
 int ig_flags_parse_duration(const char *s, uint64_t *ns);
 
+/* A duration in ns as whole milliseconds, rounded up (a nonzero one
+ * below 1 ms still counts); IG_FLAG_OFF stays IG_FLAG_OFF. */
+uint64_t ig_flags_ms(uint64_t ns);
+
 /* Where errors (and the usage after a usage error) are written: stderr
  * by default; NULL discards them (fuzzing). Help still goes to stdout. */
 void ig_flags_set_errors(FILE *f);

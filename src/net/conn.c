@@ -57,6 +57,7 @@ static int start_security(struct ig_conn *c)
     int rc;
 
     c->state = C_MS_SEC;
+    c->tcp_up = 1;
     if (c->dialer)
         rc = ig_ms_init_initiator(&c->ms, noise_protos, 1);
     else
@@ -750,6 +751,11 @@ uint64_t ig_conn_recv_granted(const struct ig_conn *c)
 int ig_conn_is_dialer(const struct ig_conn *c)
 {
     return c->dialer;
+}
+
+int ig_conn_tcp_up(const struct ig_conn *c)
+{
+    return c->tcp_up;
 }
 
 int ig_conn_early_muxer(const struct ig_conn *c)

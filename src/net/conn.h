@@ -102,6 +102,7 @@ struct ig_conn {
     int fd;
     enum ig_conn_state state;
     int dialer;
+    int tcp_up; /* connected: security negotiation has begun */
     int early_muxer;
     int want_out;   /* EPOLLOUT armed */
     int tx_blocked; /* a direct write found tx full */

@@ -174,6 +174,9 @@ uint64_t ig_conn_recv_granted(const struct ig_conn *c);
 /* 1 when we dialed the connection. */
 int ig_conn_is_dialer(const struct ig_conn *c);
 
+/* 1 once the TCP connection is established (a dial starts without). */
+int ig_conn_tcp_up(const struct ig_conn *c);
+
 /* The muxer was agreed inside the Noise handshake (no extra round). */
 int ig_conn_early_muxer(const struct ig_conn *c);
 

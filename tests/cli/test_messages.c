@@ -119,6 +119,27 @@ TEST(help_names_the_real_default_files)
     cli_result_free(&r);
 }
 
+/* The network commands say what each exit status means, in their help
+ * and in the README, the same way. */
+TEST(help_and_readme_state_exit_codes)
+{
+    const char *ping[] = { "ping", "--help", NULL };
+    const char *node[] = { "node", "--help", NULL };
+    char *readme = cli_read(IG_SOURCE_DIR "/README.md", NULL);
+    struct cli_result r;
+
+    expect(&r, ping, 0, 1, "Exit status: 0 when every ping was answered, 1");
+    ASSERT_STR_CONTAINS(r.out, "2 on bad usage");
+    cli_result_free(&r);
+    expect(&r, node, 0, 1, "Exit status: 0 when stopped by SIGINT or");
+    ASSERT_STR_CONTAINS(r.out, "2 on bad usage");
+    cli_result_free(&r);
+    ASSERT_STR_CONTAINS(readme, "`igord ping` exits 0 when every ping was");
+    ASSERT_STR_CONTAINS(readme, "`igord node` exits 0 when stopped by");
+    ASSERT_STR_CONTAINS(readme, "2 on bad usage");
+    free(readme);
+}
+
 /* Flag values: the error names the flag and says what is wrong, and
  * nothing is created. */
 TEST(flag_errors_name_the_flag_and_the_problem)
