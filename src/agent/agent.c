@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,6 +743,7 @@ static int commit(struct ig_agent *a,
                   char *err,
                   size_t errlen)
 {
+    char what[2 * PATH_MAX] = "";
     int rc = 0, wrote_ident = 0;
 
     if (a->save_ident) {
@@ -749,7 +751,10 @@ static int commit(struct ig_agent *a,
         wrote_ident = rc == 0;
     }
     if (rc == 0)
-        rc = ig_store_save_checkpoint(a->store, a->id, blob, len, err, errlen);
+        rc = ig_store_commit(
+          a->store, a->id, blob, len, what, sizeof(what), err, errlen);
+    if (what[0])
+        ig_warn(a->comp, "agent %s: %s", a->id, what);
     if (rc == 0)
         a->save_ident = 0;
     else if (wrote_ident)

@@ -3,6 +3,7 @@
  * with its identity, print the banner and drive its tick loop. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,7 +557,7 @@ static void apply_overrides(struct run_ctx *c)
  * checkpoint now; a new identity with the agent's first checkpoint. */
 static int commit_start(struct run_ctx *c, int resume)
 {
-    char err[256] = "";
+    char err[256] = "", what[2 * PATH_MAX] = "";
     int rc = 0;
 
     if (c->ident_new)
@@ -565,8 +566,16 @@ static int commit_start(struct run_ctx *c, int resume)
         rc =
           ig_store_save_identity(c->store, c->id, &c->ident, err, sizeof(err));
     if (rc == 0 && resume)
-        rc = ig_store_save_checkpoint(
-          c->store, c->id, c->ckpt, c->ckpt_len, err, sizeof(err));
+        rc = ig_store_commit(c->store,
+                             c->id,
+                             c->ckpt,
+                             c->ckpt_len,
+                             what,
+                             sizeof(what),
+                             err,
+                             sizeof(err));
+    if (what[0])
+        ig_warn("cli", "agent %s: %s", c->id, what);
     if (rc < 0)
         ig_flags_error(
           "cannot commit agent %s: %s", c->id, err[0] ? err : ig_strerror(rc));

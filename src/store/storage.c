@@ -200,35 +200,185 @@ static int archive_path(struct ig_store *s,
     return rc;
 }
 
+/* Append to what that the entry at path, in the way for why, was moved
+ * to aside ("; " between notes). */
+static void said_entry(char *what,
+                       size_t whatlen,
+                       const char *path,
+                       const char *why,
+                       const char *aside)
+{
+    size_t n = what ? strlen(what) : 0;
+
+    if (what && n + 1 < whatlen)
+        snprintf(what + n,
+                 whatlen - n,
+                 "%shistory entry %s was in the way of this save (%s): "
+                 "moved it to %s",
+                 n ? "; " : "",
+                 path,
+                 why,
+                 aside);
+}
+
+/*
+ * Move the entry at path out of the history as <path>.rejected, or
+ * <path>.rejected.N when earlier ones are there (a rejected file is
+ * evidence: never overwritten, never deleted). aside gets the new name.
+ */
+static int set_aside(const char *path, char *aside, size_t asidelen)
+{
+    struct stat st;
+
+    for (unsigned i = 0; i < 1000; i++) {
+        int n = i ? snprintf(aside, asidelen, "%s.rejected.%u", path, i)
+                  : snprintf(aside, asidelen, "%s.rejected", path);
+
+        if (n < 0 || (size_t)n >= asidelen)
+            return -ENAMETOOLONG;
+        if (lstat(aside, &st) == 0)
+            continue;
+        if (errno != ENOENT)
+            return -errno;
+        return rename(path, aside) < 0 ? -errno : 0;
+    }
+    return -EEXIST;
+}
+
+/*
+ * Why the entry old is not the agent's own save at the tick of ours:
+ * NULL when it is one (validly signed by the key of ours and chained to
+ * the checkpoint ours follows, the current one), so that keeping both
+ * would fork the history.
+ */
+static const char *not_ours(const uint8_t *old,
+                            size_t oldlen,
+                            const struct ig_ckpt *ours)
+{
+    struct ig_ckpt o;
+
+    if (ig_ckpt_parse(old, oldlen, &o, NULL, 0) < 0)
+        return "not a checkpoint";
+    if (o.tick != ours->tick)
+        return "a checkpoint for another tick";
+    if (ours->version != IG_CKPT_V4)
+        return NULL; /* nothing to tell an unsigned save's key by */
+    if (o.version != IG_CKPT_V4)
+        return "not signed";
+    if (memcmp(o.pubkey, ours->pubkey, IG_CKPT_PUBKEY_LEN) != 0)
+        return "signed by another key than the agent's";
+    if (ig_ckpt_verify(old, oldlen, NULL, 0) < 0)
+        return "its signature does not verify";
+    if (memcmp(o.prev_hash, ours->prev_hash, IG_CKPT_HASH_LEN) != 0)
+        return "it does not chain to the current checkpoint";
+    return NULL;
+}
+
+/* Why the entry at path does not hold the agent's save (see not_ours);
+ * the current checkpoint's own entry always does. -ENOMEM. */
+static int weigh_entry(struct ig_store *s,
+                       const char *id,
+                       const char *path,
+                       const struct ig_ckpt *ours,
+                       const char **why)
+{
+    uint8_t *old = NULL, *cur = NULL;
+    size_t oldlen = 0, curlen = 0;
+    int rc = ig_atomic_read(path, IG_CKPT_MAX_FILE, &old, &oldlen, NULL, 0),
+        rc2 = ig_store_load_checkpoint(s, id, &cur, &curlen, NULL, 0);
+
+    *why = "unreadable";
+    if (rc == -ENOMEM || rc2 == -ENOMEM) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (rc == 0 && rc2 == 0 && oldlen == curlen &&
+        memcmp(old, cur, curlen) == 0)
+        *why = NULL;
+    else if (rc == 0)
+        *why = not_ours(old, oldlen, ours);
+    rc = 0;
+out:
+    free(old);
+    free(cur);
+    return rc;
+}
+
+/*
+ * An archive file is already at path with other bytes than blob. A
+ * real save of this agent at that tick is a fork: refuse (IG_EEXISTS).
+ * Anything else is in the way of the agent's history: set it aside and
+ * say so in what. 0 when path is free again.
+ */
+static int clear_way(struct ig_store *s,
+                     const char *id,
+                     const char *path,
+                     const struct ig_ckpt *ours,
+                     char *what,
+                     size_t whatlen,
+                     char *err,
+                     size_t errlen)
+{
+    char aside[PATH_MAX + 32];
+    const char *why;
+    int rc = weigh_entry(s, id, path, ours, &why);
+
+    if (rc < 0)
+        return rc;
+    if (!why) {
+        ig_err_set(err,
+                   errlen,
+                   "fork: %s is another checkpoint of this agent for tick "
+                   "%llu, signed by its key; kept it. Two runs of the agent "
+                   "diverged: keep the history you trust and move the other "
+                   "entry out of the way",
+                   path,
+                   (unsigned long long)ours->tick);
+        return IG_EEXISTS;
+    }
+    rc = set_aside(path, aside, sizeof(aside));
+    if (rc < 0) {
+        ig_err_set(err,
+                   errlen,
+                   "%s is in the way of tick %llu (%s) and cannot be moved "
+                   "aside: %s",
+                   path,
+                   (unsigned long long)ours->tick,
+                   why,
+                   strerror(-rc));
+        return rc;
+    }
+    said_entry(what, whatlen, path, why, aside);
+    return 0;
+}
+
 /* Archive blob as history/<id>/<tick>.ckpt (path gets its name); *fresh
  * tells whether this call created the file. */
 static int archive(struct ig_store *s,
                    const char *id,
-                   uint64_t tick,
+                   const struct ig_ckpt *ours,
                    const uint8_t *blob,
                    size_t len,
                    char *path,
                    int *fresh,
+                   char *what,
+                   size_t whatlen,
                    char *err,
                    size_t errlen)
 {
-    int rc = archive_path(s, id, tick, path, PATH_MAX, err, errlen);
+    int rc = archive_path(s, id, ours->tick, path, PATH_MAX, err, errlen);
+    struct stat st;
 
     *fresh = 0;
     if (rc < 0)
         return rc;
-    if (access(path, F_OK) == 0) {
-        rc = same_contents(path, blob, len, err, errlen);
-        if (rc == 0) {
-            ig_err_set(err,
-                       errlen,
-                       "%s already holds a different "
-                       "checkpoint for tick %llu; kept it",
-                       path,
-                       (unsigned long long)tick);
-            return IG_EEXISTS;
-        }
-        return rc < 0 ? rc : 0;
+    if (lstat(path, &st) == 0) {
+        rc = S_ISREG(st.st_mode) ? same_contents(path, blob, len, NULL, 0) : 0;
+        if (rc == 1 || rc == -ENOMEM)
+            return rc == 1 ? 0 : rc;
+        rc = clear_way(s, id, path, ours, what, whatlen, err, errlen);
+        if (rc < 0)
+            return rc;
     }
     rc =
       ig_atomic_file_replace(path, blob, len, 0644, sync_flags(s), err, errlen);
@@ -279,6 +429,18 @@ int ig_store_save_checkpoint(struct ig_store *s,
                              char *err,
                              size_t errlen)
 {
+    return ig_store_commit(s, id, blob, len, NULL, 0, err, errlen);
+}
+
+int ig_store_commit(struct ig_store *s,
+                    const char *id,
+                    const uint8_t *blob,
+                    size_t len,
+                    char *what,
+                    size_t whatlen,
+                    char *err,
+                    size_t errlen)
+{
     char path[PATH_MAX], hpath[PATH_MAX];
     struct ig_ckpt c;
     int rc, fresh = 0;
@@ -292,7 +454,10 @@ int ig_store_save_checkpoint(struct ig_store *s,
         return rc;
     /* History first: a crash after it leaves an entry that chains to
      * the current checkpoint, which ig_store_recover makes current. */
-    rc = archive(s, id, c.tick, blob, len, hpath, &fresh, err, errlen);
+    if (what && whatlen)
+        what[0] = '\0';
+    rc =
+      archive(s, id, &c, blob, len, hpath, &fresh, what, whatlen, err, errlen);
     if (rc < 0)
         return rc;
     rc = between(err, errlen);
@@ -510,8 +675,9 @@ void ig_store_set_history_keep(struct ig_store *s, uint64_t keep)
     s->keep = keep;
 }
 
-/* The ticks of every history entry in dir, in a malloc'd array. */
-static int list_ticks(const char *dir, uint64_t **out, size_t *n)
+/* The ticks up to max of the history entries in dir, in a malloc'd
+ * array. */
+static int list_ticks(const char *dir, uint64_t max, uint64_t **out, size_t *n)
 {
     uint64_t *v = NULL, *nv, t;
     size_t cap = 0;
@@ -522,7 +688,7 @@ static int list_ticks(const char *dir, uint64_t **out, size_t *n)
     if (!d)
         return errno == ENOENT ? 0 : -errno;
     while ((e = readdir(d)) != NULL) {
-        if (!tick_name(e->d_name, &t))
+        if (!tick_name(e->d_name, &t) || t > max)
             continue;
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -562,7 +728,7 @@ int ig_store_prune_history(struct ig_store *s,
 
     rc = ig_store_path(s, id, IG_STORE_HISTORY, dir, sizeof(dir), err, errlen);
     if (rc == 0 && keep)
-        rc = list_ticks(dir, &ticks, &n);
+        rc = list_ticks(dir, current, &ticks, &n);
     if (rc < 0 || n <= keep)
         goto out;
     qsort(ticks, n, sizeof(*ticks), newest_first);
@@ -638,12 +804,10 @@ static int agent_key(struct ig_store *s,
  */
 static void reject(const char *hpath, char *what, size_t whatlen)
 {
-    char aside[PATH_MAX + 16];
+    char aside[PATH_MAX + 32];
     size_t n = what ? strlen(what) : 0;
-    int moved;
+    int moved = set_aside(hpath, aside, sizeof(aside)) == 0;
 
-    snprintf(aside, sizeof(aside), "%s.rejected", hpath);
-    moved = rename(hpath, aside) == 0;
     if (what && n + 1 < whatlen)
         snprintf(what + n,
                  whatlen - n,
@@ -766,7 +930,8 @@ int ig_store_recover(struct ig_store *s,
         free(cur);
         return rc < 0 && rc != IG_ENOTFOUND ? rc : fixed;
     }
-    rc = archive(s, id, c.tick, cur, len, hpath, &fresh, err, errlen);
+    rc =
+      archive(s, id, &c, cur, len, hpath, &fresh, what, whatlen, err, errlen);
     if (rc == 0 && fresh)
         said(what,
              whatlen,

@@ -65,13 +65,29 @@ int ig_store_path(const struct ig_store *s,
  * atomically, so a crash between the two leaves a history entry that
  * chains to the current checkpoint (ig_store_recover completes it).
  * The blob must parse (its tick names the archive file). An archive
- * file already present with the same bytes is kept; with different
- * bytes nothing is written and IG_EEXISTS is returned (overwriting it
- * would fork the history). When replacing the current file fails, the
- * archive entry this call wrote is removed again, so on any error
- * nothing is committed. Other errors: IG_EAGENT_ID, checkpoint parse
- * errors, -errno with the failed step in err.
+ * file already present with the same bytes is kept. One with other
+ * bytes that is a save of this agent at that tick (same prev hash,
+ * validly signed by blob's key) is a fork: nothing is written and
+ * IG_EEXISTS is returned, err saying so. Anything else there (junk,
+ * another key, a bad signature, another chain) is renamed
+ * <entry>.rejected (.rejected.N when taken) and the commit goes on;
+ * what (may be NULL) gets one line naming both files ("" when nothing
+ * was moved; callers should show it whenever it is not empty). When
+ * replacing the current file fails, the archive entry this call wrote
+ * is removed again, so on any error nothing is committed. Other
+ * errors: IG_EAGENT_ID, checkpoint parse errors, -errno with the
+ * failed step in err.
  */
+int ig_store_commit(struct ig_store *s,
+                    const char *id,
+                    const uint8_t *blob,
+                    size_t len,
+                    char *what,
+                    size_t whatlen,
+                    char *err,
+                    size_t errlen);
+
+/* ig_store_commit without the note of what was moved aside. */
 int ig_store_save_checkpoint(struct ig_store *s,
                              const char *id,
                              const uint8_t *blob,
@@ -165,6 +181,8 @@ void ig_store_set_history_keep(struct ig_store *s, uint64_t keep);
 /*
  * Remove the history entries of id but the newest keep ones and the
  * entry of tick current (the current checkpoint's, never removed).
+ * Entries named for a tick after current are no save of this history:
+ * they are neither counted nor removed.
  * keep 0 removes nothing. Errors: IG_EAGENT_ID, -ENOMEM, -errno of the
  * first removal that failed (the others are still tried).
  */

@@ -435,6 +435,88 @@ static void sign_at(const char *dir, uint64_t tick, const char *out)
     ig_identity_wipe(&id);
 }
 
+/* Run p for one tick over history/p/0000000003.ckpt as it is now: the
+ * commit goes through, the file is moved to .rejected with its bytes,
+ * and the warning names both. */
+static void expect_entry_set_aside(const char *dir)
+{
+    const char *e = pathf(2, dir, "history/p/0000000003.ckpt");
+    const char *aside = pathf(3, dir, "history/p/0000000003.ckpt.rejected");
+    size_t len, alen;
+    char *before = cli_read(e, &len), *after;
+    struct cli_result r;
+
+    run_p(&r, dir, "1", "ok");
+    if (r.code != 0)
+        IG_TEST_FAIL("run failed (%d):\n%s", r.code, r.err);
+    ASSERT_STR_CONTAINS(r.err, e);
+    ASSERT_STR_CONTAINS(r.err, aside);
+    cli_result_free(&r);
+    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 3);
+    after = cli_read(aside, &alen);
+    ASSERT_EQ(alen, len);
+    ASSERT_MEM_EQ(after, before, len);
+    free(after);
+    free(before);
+    expect_valid(dir);
+    ASSERT_OK(unlink(aside));
+}
+
+/* Whatever sits at the next tick's history name without being a save
+ * of the agent chained to its checkpoint (junk, a bad signature by its
+ * key, its key on another chain) no longer blocks every commit. */
+TEST(stray_next_entry_set_aside)
+{
+    char *dir = cli_tmpdir();
+    const char *e = pathf(4, dir, "history/p/0000000003.ckpt");
+    size_t len;
+    char *b;
+
+    run_ticks(dir, "2");
+    cli_write(e, "junk\n", 5);
+    expect_entry_set_aside(dir);
+    /* Back to tick 2, with tick 3 signed by the agent's key from tick
+     * 2's fields: its prev hash is tick 1's, not tick 2's. */
+    copy_file(pathf(0, dir, "history/p/0000000002.ckpt"),
+              pathf(1, dir, "p.checkpoint"));
+    sign_at(dir, 3, e);
+    expect_entry_set_aside(dir);
+    /* Back to tick 2 again; tick 3's real entry, one bit changed. */
+    copy_file(pathf(0, dir, "history/p/0000000002.ckpt"),
+              pathf(1, dir, "p.checkpoint"));
+    b = cli_read(e, &len);
+    b[len - 1] ^= 1; /* the state's last byte: the signature breaks */
+    cli_write(e, b, len);
+    free(b);
+    expect_entry_set_aside(dir);
+    cleanup(dir, NULL);
+}
+
+/* --history-keep counts only entries up to the current tick: a stray
+ * 0000000099.ckpt is neither counted nor removed. */
+TEST(history_keep_ignores_later_files)
+{
+    char *dir = cli_tmpdir();
+    const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
+                           "1",   "--tick-interval",  "10ms", "--agent-id",
+                           "p",   "--history-keep",   "2",    cli_probe("ok"),
+                           NULL };
+    struct cli_result r;
+
+    run_ticks(dir, "3");
+    cli_write(pathf(0, dir, "history/p/0000000099.ckpt"), "junk", 4);
+    cli_run(&r, T_RUN, args);
+    if (r.code != 0)
+        IG_TEST_FAIL("run failed (%d):\n%s", r.code, r.err);
+    cli_result_free(&r);
+    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 4);
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "history/p/0000000002.ckpt")));
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000003.ckpt")));
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000004.ckpt")));
+    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000099.ckpt")));
+    cleanup(dir, NULL);
+}
+
 /* The last tick number: resuming is fine, ticking is refused before
  * any guest code runs, and no new checkpoint appears. */
 TEST(tick_at_uint64_max_refused)

@@ -704,8 +704,8 @@ TEST(store_history_keep_prunes_oldest)
     st_done();
 }
 
-/* Pruning never removes the current checkpoint's entry, even when
- * newer entries (not made current) outnumber the limit. */
+/* Pruning never removes the current checkpoint's entry, and entries
+ * newer than it (not made current) are neither removed nor counted. */
 TEST(store_prune_keeps_the_current_entry)
 {
     char *dir = st_tmpdir(), p[512];
@@ -724,6 +724,10 @@ TEST(store_prune_keeps_the_current_entry)
     st_write(p, c, clen);
     ASSERT_OK(ig_store_prune_history(s, "x", 1, 1, NULL, 0));
     ASSERT_TRUE(file_exists(dir, "history/x/0000000001.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000002.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000003.ckpt"));
+    ASSERT_OK(ig_store_prune_history(s, "x", 1, 3, NULL, 0));
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000001.ckpt"));
     ASSERT_TRUE(!file_exists(dir, "history/x/0000000002.ckpt"));
     ASSERT_TRUE(file_exists(dir, "history/x/0000000003.ckpt"));
     ASSERT_EQ(ig_store_prune_history(s, "../x", 1, 1, NULL, 0), IG_EAGENT_ID);
@@ -829,6 +833,150 @@ TEST(store_receipts_round_trip)
     ASSERT_EQ(len, 3);
     ASSERT_MEM_EQ(out, "abc", 3);
     free(out);
+    ig_store_close(s);
+    st_done();
+}
+
+/* A stray file named for a later tick is not counted: keep 2 at tick 4
+ * leaves ticks 3 and 4 and the stray one. */
+TEST(store_prune_ignores_later_entries)
+{
+    char *dir = st_tmpdir(), p[512];
+    struct ig_store *s = NULL;
+    uint8_t *b[5];
+    size_t len[5];
+
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    for (int i = 0; i < 5; i++) {
+        b[i] = i ? next_blob(b[i - 1], len[i - 1], (uint64_t)i, &len[i])
+                 : example_blob(0, NULL, &len[0]);
+        ASSERT_OK(ig_store_save_checkpoint(s, "x", b[i], len[i], NULL, 0));
+    }
+    snprintf(p, sizeof(p), "%s/history/x/0000000099.ckpt", dir);
+    st_write(p, "junk", 4);
+    ASSERT_OK(ig_store_prune_history(s, "x", 2, 4, NULL, 0));
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000002.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000003.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000004.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000099.ckpt"));
+    snprintf(p, sizeof(p), "%s/history/x", dir);
+    ASSERT_EQ(count_entries(p), 3);
+    for (int i = 0; i < 5; i++)
+        free(b[i]);
+    ig_store_close(s);
+    st_done();
+}
+
+/* Commit b (chained to the current a, tick 10) over what is already at
+ * history/x/0000000010.ckpt: the save goes through, the old file is at
+ * aside (relative to dir) with its bytes, and what names both. */
+static void expect_set_aside(const uint8_t *old,
+                             size_t oldlen,
+                             const char *aside)
+{
+    char *dir = st_tmpdir(), p[512], what[2048] = "", err[512] = "";
+    struct ig_store *s = NULL;
+    uint8_t *a, *b, *back;
+    size_t alen, blen, n;
+
+    a = example_blob(9, NULL, &alen);
+    b = next_blob(a, alen, 10, &blen);
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", a, alen, NULL, 0));
+    snprintf(p, sizeof(p), "%s/history/x/0000000010.ckpt.rejected", dir);
+    if (strcmp(aside, "history/x/0000000010.ckpt.rejected.1") == 0)
+        st_write(p, "earlier", 7);
+    snprintf(p, sizeof(p), "%s/history/x/0000000010.ckpt", dir);
+    st_write(p, old, oldlen);
+    if (ig_store_commit(s, "x", b, blen, what, sizeof(what), err, sizeof(err)))
+        IG_TEST_FAIL("commit refused: %s", err);
+    ASSERT_STR_CONTAINS(what, p);
+    ASSERT_STR_CONTAINS(what, aside);
+    assert_current_tick(dir, "x", 10);
+    assert_history_valid(dir, "x");
+    snprintf(p, sizeof(p), "%s/%s", dir, aside);
+    back = st_read(p, &n);
+    ASSERT_EQ(n, oldlen);
+    ASSERT_MEM_EQ(back, old, oldlen);
+    free(back);
+    free(a);
+    free(b);
+    ig_store_close(s);
+    st_done();
+}
+
+TEST(store_commit_sets_junk_aside)
+{
+    expect_set_aside(
+      (const uint8_t *)"junk\n", 5, "history/x/0000000010.ckpt.rejected");
+    /* An earlier rejected file is evidence too: never overwritten. */
+    expect_set_aside(
+      (const uint8_t *)"junk\n", 5, "history/x/0000000010.ckpt.rejected.1");
+}
+
+/* Entries of the right tick that are no save of this agent chaining to
+ * the current checkpoint: another key, a bad signature by the agent's
+ * key, the agent's key on another chain. */
+TEST(store_commit_sets_bad_entries_aside)
+{
+    static const char aside[] = "history/x/0000000010.ckpt.rejected";
+    uint8_t *a, *e, prev[32];
+    size_t alen, elen;
+
+    a = example_blob(9, NULL, &alen);
+    e = foreign_blob(a, alen, 10, &elen);
+    expect_set_aside(e, elen, aside);
+    free(e);
+    e = next_blob(a, alen, 10, &elen);
+    e[elen - 1] ^= 1; /* state byte: the signature no longer covers it */
+    expect_set_aside(e, elen, aside);
+    free(e);
+    memset(prev, 7, sizeof(prev));
+    e = example_blob(10, prev, &elen);
+    expect_set_aside(e, elen, aside);
+    free(e);
+    free(a);
+}
+
+/* A valid save of this agent at that tick, chained to the current one
+ * but with other bytes, is a fork: refused, both files kept. */
+TEST(store_commit_refuses_fork)
+{
+    char *dir = st_tmpdir(), p[512], what[512] = "", err[512] = "";
+    struct ig_identity id;
+    struct ig_store *s = NULL;
+    uint8_t *a, *b, *f = NULL, st[8], *back;
+    size_t alen, blen, flen, n;
+    struct ig_ckpt c;
+
+    a = example_blob(9, NULL, &alen);
+    b = next_blob(a, alen, 10, &blen);
+    st_seed_identity(&id);
+    st_example_ckpt(&c, st);
+    c.tick = 10;
+    c.budget = 42;
+    ig_ckpt_content_hash(a, alen, c.prev_hash);
+    ASSERT_OK(ig_ckpt_build_v4(&c, id.secret, &f, &flen));
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_OK(ig_store_save_checkpoint(s, "x", a, alen, NULL, 0));
+    snprintf(p, sizeof(p), "%s/history/x/0000000010.ckpt", dir);
+    st_write(p, f, flen);
+    ASSERT_EQ(
+      ig_store_commit(s, "x", b, blen, what, sizeof(what), err, sizeof(err)),
+      IG_EEXISTS);
+    ASSERT_STR_CONTAINS(err, "fork");
+    ASSERT_STR_CONTAINS(err, p);
+    ASSERT_STR_EQ(what, "");
+    back = st_read(p, &n);
+    ASSERT_EQ(n, flen);
+    ASSERT_MEM_EQ(back, f, flen);
+    free(back);
+    assert_current_tick(dir, "x", 9);
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000010.ckpt.rejected"));
+    free(a);
+    free(b);
+    free(f);
+    ig_identity_wipe(&id);
     ig_store_close(s);
     st_done();
 }
