@@ -27,8 +27,8 @@ static struct {
     uint64_t max_buffered, max_conn_buffered;
     int echo, late_mux;
 } opt = {
-    .listen = { opt.listen_v, IG_NODE_MAX_ADDRS, 0 },
-    .dial = { opt.dial_v, IG_NODE_MAX_ADDRS, 0 },
+    .listen = { opt.listen_v, IG_NODE_MAX_ADDRS, 0, "addresses" },
+    .dial = { opt.dial_v, IG_NODE_MAX_ADDRS, 0, "addresses" },
 };
 
 static const struct ig_flag node_flags[] = {
@@ -74,35 +74,38 @@ static const struct ig_flag node_flags[] = {
       &opt.handshake_ns,
       "D",
       "10s",
-      "close connections not secured and multiplexed by then" },
+      "close connections not secured and multiplexed by then; cannot be "
+      "off, or a dial to a peer that never answers would wait forever" },
     { "idle-timeout",
       0,
       IG_FLAG_DURATION_OFF,
       &opt.idle_ns,
       "D",
       "5m",
-      "close connections without a stream for this long (0: never)" },
+      "close connections without a stream for this long (0 or off: never)" },
     { "frame-timeout",
       0,
-      IG_FLAG_DURATION,
+      IG_FLAG_DURATION_OFF,
       &opt.frame_ns,
       "D",
       "30s",
-      "close connections that stop in the middle of a frame" },
+      "close connections that stop in the middle of a frame (0 or off: "
+      "never)" },
     { "negotiation-timeout",
       0,
-      IG_FLAG_DURATION,
+      IG_FLAG_DURATION_OFF,
       &opt.negotiate_ns,
       "D",
       "10s",
-      "reset streams whose protocol is not agreed by then" },
+      "reset streams whose protocol is not agreed by then (0 or off: "
+      "never)" },
     { "keepalive",
       0,
       IG_FLAG_DURATION_OFF,
       &opt.keepalive_ns,
       "D",
       "30s",
-      "ping a peer that has sent nothing for this long (0: never)" },
+      "ping a peer that has sent nothing for this long (0 or off: never)" },
     { "keepalive-timeout",
       0,
       IG_FLAG_DURATION_OFF,
@@ -110,7 +113,7 @@ static const struct ig_flag node_flags[] = {
       "D",
       "10s",
       "close a connection that sends nothing this long after a ping "
-      "(0: never)" },
+      "(0 or off: never)" },
     { "max-buffered",
       0,
       IG_FLAG_UINT,

@@ -179,16 +179,57 @@ static int parse_bool(const char *s, int *out)
     return 0;
 }
 
+/*
+ * "--a", "--a and --b", "--a, --b and --c": the flags of spec that fill
+ * list, but for skip (NULL: none), into buf. Returns how many.
+ */
+static int sharers(const struct ig_flags_spec *spec,
+                   const void *list,
+                   const struct ig_flag *skip,
+                   char *buf,
+                   size_t len)
+{
+    int total = 0, k = 0;
+    size_t at = 0;
+
+    for (int i = 0; i < spec->nflags; i++)
+        total += spec->flags[i].out == list && &spec->flags[i] != skip;
+    buf[0] = '\0';
+    for (int i = 0; i < spec->nflags && at < len; i++) {
+        const struct ig_flag *f = &spec->flags[i];
+        int n;
+
+        if (f->out != list || f == skip)
+            continue;
+        k++;
+        n = snprintf(buf + at,
+                     len - at,
+                     "%s--%s",
+                     k == 1       ? ""
+                     : k == total ? " and "
+                                  : ", ",
+                     f->name);
+        at += n > 0 ? (size_t)n : 0;
+    }
+    return total;
+}
+
 static int list_append(const struct ig_flags_spec *spec,
                        const struct ig_flag *f,
                        const char *v)
 {
     struct ig_flag_list *l = f->out;
+    const char *noun = l->noun ? l->noun : "values";
+    char names[256];
 
-    if (l->n >= l->max)
-        return usage_error(spec, "--%s: at most %zu values", f->name, l->max);
-    l->v[l->n++] = v;
-    return 0;
+    if (l->n < l->max) {
+        l->v[l->n++] = v;
+        return 0;
+    }
+    if (sharers(spec, l, NULL, names, sizeof(names)) > 1)
+        return usage_error(
+          spec, "%s together: at most %zu %s", names, l->max, noun);
+    return usage_error(spec, "--%s: at most %zu %s", f->name, l->max, noun);
 }
 
 /* A duration that may also switch its feature off ("0", "0s", "off"). */
@@ -228,6 +269,9 @@ static int set_value(const struct ig_flags_spec *spec,
         default:
             rc = -EINVAL;
     }
+    if (f->kind == IG_FLAG_DURATION && !strcmp(v, "off"))
+        return usage_error(
+          spec, "--%s cannot be off: give a duration above zero", f->name);
     if (rc == 0 && f->kind == IG_FLAG_DURATION && *(uint64_t *)f->out == 0)
         return usage_error(
           spec, "--%s: duration '%s' must be more than zero", f->name, v);
@@ -362,9 +406,26 @@ static void print_wrapped(const char *text, int col, FILE *out)
     fputc('\n', out);
 }
 
-static void print_flag(const struct ig_flag *f, FILE *out)
+/* " (repeatable, up to N)", and with whom a shared list is shared. */
+static int print_repeat(const struct ig_flags_spec *spec,
+                        const struct ig_flag *f,
+                        char *buf,
+                        size_t len)
 {
-    char left[64], text[512];
+    const struct ig_flag_list *l = f->out;
+    char names[256];
+
+    if (sharers(spec, l, f, names, sizeof(names)) > 0)
+        return snprintf(
+          buf, len, " (repeatable, up to %zu together with %s)", l->max, names);
+    return snprintf(buf, len, " (repeatable, up to %zu)", l->max);
+}
+
+static void print_flag(const struct ig_flags_spec *spec,
+                       const struct ig_flag *f,
+                       FILE *out)
+{
+    char left[64], text[768];
     int w, n;
 
     if (f->shortname)
@@ -378,10 +439,7 @@ static void print_flag(const struct ig_flag *f, FILE *out)
                  f->metavar ? f->metavar : "V");
     n = snprintf(text, sizeof(text), "%s", f->help ? f->help : "");
     if (f->kind == IG_FLAG_LIST && n >= 0 && (size_t)n < sizeof(text))
-        n += snprintf(text + n,
-                      sizeof(text) - (size_t)n,
-                      " (repeatable, up to %zu)",
-                      ((const struct ig_flag_list *)f->out)->max);
+        n += print_repeat(spec, f, text + n, sizeof(text) - (size_t)n);
     if (f->defval && n >= 0 && (size_t)n < sizeof(text))
         snprintf(
           text + n, sizeof(text) - (size_t)n, " (default: %s)", f->defval);
@@ -396,6 +454,6 @@ void ig_flags_usage(const struct ig_flags_spec *spec, FILE *f)
         fprintf(f, "\n%s\n", spec->about);
     fputs("\noptions:\n", f);
     for (int i = 0; i < spec->nflags; i++)
-        print_flag(&spec->flags[i], f);
+        print_flag(spec, &spec->flags[i], f);
     fprintf(f, "  %-28s %s\n", "-h, --help", "show this help and exit");
 }

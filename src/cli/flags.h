@@ -15,6 +15,7 @@ enum ig_flag_kind {
     IG_FLAG_DURATION = 3,     /* out: uint64_t * in nanoseconds */
     IG_FLAG_LIST = 4,         /* out: struct ig_flag_list *; repeatable */
     IG_FLAG_DURATION_OFF = 5, /* as DURATION; "0" or "off" give IG_FLAG_OFF */
+    /* IG_FLAG_DURATION refuses "0" and "off" with a usage error. */
 };
 
 /* What an IG_FLAG_DURATION_OFF option holds when turned off. */
@@ -23,7 +24,8 @@ enum ig_flag_kind {
 /*
  * The values of a repeatable string option, in the order given, pointing
  * into argv. Each use appends one; a use past max is a usage error.
- * Several flags may share one list ("--dial" and its alias "--peer").
+ * Several flags may share one list ("--dial" and its alias "--peer"),
+ * and then its max: the usage error and the help name them together.
  * The caller sets n to 0 before parsing (and applies any default when
  * it is still 0 afterwards).
  */
@@ -31,6 +33,7 @@ struct ig_flag_list {
     const char **v; /* room for max values */
     size_t max;
     size_t n;
+    const char *noun; /* what it holds, plural ("addresses"); NULL: values */
 };
 
 /*

@@ -56,6 +56,25 @@ static int parse_spec(const struct ig_flags_spec *sp,
     return rc;
 }
 
+/* Parse on sp, with the error lines caught in msg (cap bytes). */
+static int parse_caught(const struct ig_flags_spec *sp,
+                        int argc,
+                        char **argv,
+                        char *msg,
+                        size_t cap)
+{
+    FILE *f = fmemopen(msg, cap - 1, "w");
+    int npos, rc;
+
+    memset(msg, 0, cap);
+    ASSERT_TRUE(f != NULL);
+    ig_flags_set_errors(f);
+    rc = parse_spec(sp, argc, argv, &npos);
+    fclose(f);
+    ig_flags_set_errors(stderr);
+    return rc;
+}
+
 static int parse(int argc, char **argv, int *npos)
 {
     return parse_spec(&spec, argc, argv, npos);
@@ -189,6 +208,18 @@ TEST(duration_off_flag)
     ASSERT_EQ(parse(4, bad, &npos), IG_EUSAGE);
 }
 
+/* A duration that cannot be off says so for "off" as for 0. */
+TEST(duration_flag_refuses_off)
+{
+    char *off[] = { "t", "--tick-interval", "off", "x" };
+    char msg[1024];
+
+    reset();
+    ASSERT_EQ(parse_caught(&spec, 4, off, msg, sizeof(msg)), IG_EUSAGE);
+    ASSERT_STR_CONTAINS(msg, "igord: --tick-interval cannot be off");
+    ASSERT_U64_EQ(interval, 0);
+}
+
 TEST(errors)
 {
     char *unknown[] = { "t", "--nope", "x" };
@@ -240,8 +271,8 @@ TEST(usage_text_lists_flags)
 
 /* Repeatable options: "--dial" and "--peer" fill one list of two. */
 static const char *listen_v[3], *dial_v[2];
-static struct ig_flag_list listens = { listen_v, 3, 0 },
-                           dials = { dial_v, 2, 0 };
+static struct ig_flag_list listens = { listen_v, 3, 0, NULL },
+                           dials = { dial_v, 2, 0, "addresses" };
 static const struct ig_flag list_flags[] = {
     { "listen", 'l', IG_FLAG_LIST, &listens, "ADDR", NULL, "where" },
     { "dial", 0, IG_FLAG_LIST, &dials, "ADDR", NULL, "whom" },
@@ -274,19 +305,43 @@ TEST(list_flag_past_its_room_is_a_usage_error)
     char *four[] = { "l", "-l", "a", "-l", "b", "-l", "c", "-l", "d" };
     char *three[] = { "l", "--dial", "a", "--peer", "b", "--dial", "c" };
     char *novalue[] = { "l", "--listen" };
-    char msg[512] = { 0 };
-    FILE *f = fmemopen(msg, sizeof(msg) - 1, "w");
+    char msg[512];
     int npos;
 
     listens.n = dials.n = 0;
-    ig_flags_set_errors(f);
-    ASSERT_EQ(parse_spec(&list_spec, 9, four, &npos), IG_EUSAGE);
-    fclose(f);
-    ig_flags_set_errors(stderr);
+    ASSERT_EQ(parse_caught(&list_spec, 9, four, msg, sizeof(msg)), IG_EUSAGE);
     ASSERT_STR_CONTAINS(msg, "igord: --listen: at most 3 values");
     ASSERT_EQ(listens.n, 3); /* the first three are kept */
     ASSERT_EQ(parse_spec(&list_spec, 7, three, &npos), IG_EUSAGE);
     ASSERT_EQ(parse_spec(&list_spec, 2, novalue, &npos), IG_EUSAGE);
+}
+
+/* Past the room of a list two flags share, the error names both and
+ * what the list holds. */
+TEST(shared_list_past_its_room_names_every_flag)
+{
+    char *three[] = { "l", "--peer", "a", "--dial", "b", "--peer", "c" };
+    char msg[1024];
+
+    listens.n = dials.n = 0;
+    ASSERT_EQ(parse_caught(&list_spec, 7, three, msg, sizeof(msg)), IG_EUSAGE);
+    ASSERT_STR_CONTAINS(msg,
+                        "igord: --dial and --peer together: at most 2 "
+                        "addresses\n");
+    ASSERT_TRUE(strstr(msg, "--peer: at most") == NULL);
+}
+
+/* Each flag of a shared list says whom it shares the limit with. */
+TEST(shared_list_usage_names_the_other_flag)
+{
+    char buf[1024];
+
+    usage_of(&list_spec, buf, sizeof(buf));
+    ASSERT_STR_CONTAINS(buf, "whom (repeatable, up to 2 together with --peer)");
+    /* The line wraps before the last name. */
+    ASSERT_STR_CONTAINS(buf,
+                        "same as --dial (repeatable, up to 2 together with");
+    ASSERT_STR_CONTAINS(buf, " --dial)\n");
 }
 
 TEST(list_flag_usage_says_repeatable)

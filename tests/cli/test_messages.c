@@ -140,6 +140,59 @@ TEST(help_and_readme_state_exit_codes)
     free(readme);
 }
 
+/* text with every run of spaces and newlines as one space, into out. */
+static void squash(const char *text, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (; *text && n + 1 < cap; text++) {
+        int space = *text == ' ' || *text == '\n';
+
+        if (!space || (n && out[n - 1] != ' '))
+            out[n++] = space ? ' ' : *text;
+    }
+    out[n] = '\0';
+}
+
+/* Every node deadline that can be off takes 0 and "off" and says so;
+ * the handshake deadline cannot, and its help and error say so. */
+TEST(node_deadlines_say_whether_they_turn_off)
+{
+    static const char *const offable[] = { "--idle-timeout",
+                                           "--frame-timeout",
+                                           "--negotiation-timeout",
+                                           "--keepalive",
+                                           "--keepalive-timeout" };
+    const char *help[] = { "node", "--help", NULL };
+    const char *hs[] = { "node", "--handshake-timeout", "off", NULL };
+    const char *bad[] = { "node", NULL, "offf", NULL };
+    static char text[8192];
+    char want[96];
+    struct cli_result r;
+
+    expect(&r, help, 0, 1, "--handshake-timeout");
+    squash(r.out, text, sizeof(text));
+    ASSERT_STR_CONTAINS(text, "cannot be off, or a dial to a peer that never");
+    for (size_t i = 0; i < sizeof(offable) / sizeof(offable[0]); i++) {
+        const char *at = strstr(text, offable[i]);
+        const char *end = at ? strstr(at, "(default") : NULL;
+        const char *says = at ? strstr(at, "(0 or off: never)") : NULL;
+
+        if (!says || says > end)
+            IG_TEST_FAIL("%s --help: no \"0 or off\":\n%s", offable[i], text);
+    }
+    cli_result_free(&r);
+    expect(&r, hs, 2, 0, "--handshake-timeout cannot be off");
+    cli_result_free(&r);
+    for (size_t i = 0; i < sizeof(offable) / sizeof(offable[0]); i++) {
+        bad[1] = offable[i];
+        snprintf(
+          want, sizeof(want), "%s: bad duration 'offf' (0 or off", bad[1]);
+        expect(&r, bad, 2, 0, want);
+        cli_result_free(&r);
+    }
+}
+
 /* Flag values: the error names the flag and says what is wrong, and
  * nothing is created. */
 TEST(flag_errors_name_the_flag_and_the_problem)

@@ -299,16 +299,22 @@ case_node_too_many_addrs() {
     timeout 5 "$IGORD" node --data-dir "$tmp/n" "${args[@]}" \
         >"$tmp/listen9.out" 2>&1 || rc=$?
     [ $rc = 2 ] || fail "nine --listen: exit $rc, not 2"
-    expect_in "$tmp/listen9.out" "^igord: --listen: at most 8 values" "message"
+    expect_in "$tmp/listen9.out" "^igord: --listen: at most 8 addresses$" \
+        "message"
+    # --dial and --peer fill one list: five and four are nine.
     args=()
-    for i in 1 2 3 4 5 6 7 8; do
+    for i in 1 2 3 4 5; do
         args+=(--dial /ip4/127.0.0.1/tcp/1)
     done
+    for i in 1 2 3 4; do
+        args+=(--peer /ip4/127.0.0.1/tcp/1)
+    done
     rc=0
-    timeout 5 "$IGORD" node --data-dir "$tmp/n" "${args[@]}" --peer \
-        /ip4/127.0.0.1/tcp/1 >"$tmp/dial9.out" 2>&1 || rc=$?
+    timeout 5 "$IGORD" node --data-dir "$tmp/n" "${args[@]}" \
+        >"$tmp/dial9.out" 2>&1 || rc=$?
     [ $rc = 2 ] || fail "nine dial addresses: exit $rc, not 2"
-    expect_in "$tmp/dial9.out" "^igord: --peer: at most 8 values" "message"
+    expect_in "$tmp/dial9.out" \
+        "^igord: --dial and --peer together: at most 8 addresses$" "message"
     grep -q "listening on" "$tmp/dial9.out" && fail "the node started"
     return 0
 }

@@ -147,6 +147,33 @@ TEST(stream_stalled_in_negotiation_is_reset)
     hnode_stop(&node);
 }
 
+/* Deadlines switched off are off: the node starts with "off" and "0",
+ * serves peers, and leaves a stream in negotiation alone. */
+TEST(deadlines_switched_off)
+{
+    static const char ms[] = "\x13/multistream/1.0.0\n\x11/ipfs/ping/1.0.0\n";
+    static const char *const args[] = { "--negotiation-timeout",
+                                        "off",
+                                        "--frame-timeout",
+                                        "0",
+                                        "--idle-timeout",
+                                        "off",
+                                        NULL };
+    static const uint32_t stalled[] = { 1 };
+    struct hnode node;
+    struct hpeer bad;
+
+    hnode_start_args(&node, args);
+    hpeer_connect(&bad, &node);
+    ASSERT_OK(hpeer_noise(&bad, &node, 0));
+    stall_stream(&bad, 1, ms, 20);
+    ASSERT_OK(hpeer_good_ping(&node));
+    ASSERT_TRUE(!hpeer_wait_resets(&bad, stalled, 1, 700));
+    ASSERT_OK(hpeer_ping(&bad, 3));
+    hpeer_close(&bad);
+    hnode_stop(&node);
+}
+
 /* The node's own stream counts too: its identify stream to a peer that
  * never answers is reset at the deadline and identify reports why. */
 TEST(own_stream_unanswered_is_reset)
