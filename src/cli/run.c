@@ -23,6 +23,7 @@
 #include "store/ckpt.h"
 #include "store/did.h"
 #include "store/storage.h"
+#include "util/atomic_file.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -233,9 +234,23 @@ static int open_store(struct run_ctx *c)
 /* A checkpoint without an identity file: name every path looked at. */
 static int no_identity(struct run_ctx *c, const char *beside)
 {
-    char own[4096];
+    char own[4096], target[4096];
+    const char *link = NULL;
 
     snprintf(own, sizeof(own), "%s/%s.identity", c->args.dir, c->id);
+    if (ig_atomic_file_dangling(own, target, sizeof(target)))
+        link = own;
+    else if (beside && ig_atomic_file_dangling(beside, target, sizeof(target)))
+        link = beside;
+    if (link) {
+        ig_flags_error("agent %s has a checkpoint but its identity file %s "
+                       "is a symlink to %s, which does not exist; restore "
+                       "the target (no new key can continue the agent)",
+                       c->id,
+                       link,
+                       target);
+        return IG_EEXISTS;
+    }
     ig_flags_error("agent %s has a checkpoint but no identity file: "
                    "none at %s%s%s; copy it beside the checkpoint",
                    c->id,
@@ -301,6 +316,8 @@ static int find_identity(struct run_ctx *c, const char *beside)
     rc = ig_store_load_identity(
       c->store, c->id, &c->ident, &was, err, sizeof(err));
     warn_loose_identity(c, was);
+    if (rc == IG_EEXISTS && c->ckpt)
+        return no_identity(c, beside);
 
     if (rc != IG_ENOTFOUND)
         goto out;

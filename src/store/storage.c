@@ -533,6 +533,25 @@ int ig_store_load_receipts(struct ig_store *s,
       s, id, IG_STORE_RECEIPTS, RECEIPTS_MAX, data, len, err, errlen);
 }
 
+/* IG_ENOTFOUND for a missing identity file, but IG_EEXISTS when it is a
+ * symlink to a missing file (its volume not mounted, say): a new key
+ * made through it would change the agent's identity. */
+static int refuse_dangling(const char *path, char *err, size_t errlen)
+{
+    char target[PATH_MAX];
+
+    if (!ig_atomic_file_dangling(path, target, sizeof(target)))
+        return IG_ENOTFOUND;
+    ig_err_set(err,
+               errlen,
+               "identity file %s is a symlink to %s, which does not exist: "
+               "not making a new key through it (the agent's identity would "
+               "change); restore the target or remove the link",
+               path,
+               target);
+    return IG_EEXISTS;
+}
+
 int ig_store_load_identity(struct ig_store *s,
                            const char *id,
                            struct ig_identity *out,
@@ -549,6 +568,8 @@ int ig_store_load_identity(struct ig_store *s,
       ig_store_path(s, id, IG_STORE_IDENTITY, path, sizeof(path), err, errlen);
     if (rc == 0)
         rc = ig_identity_load_keep(path, out, &fd, err, errlen);
+    if (rc == IG_ENOTFOUND)
+        rc = refuse_dangling(path, err, errlen);
     if (rc == 0)
         rc = ig_atomic_file_restrict(fd, path, was_mode, err, errlen);
     if (fd >= 0)

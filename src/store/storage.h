@@ -128,7 +128,8 @@ int ig_store_load_receipts(struct ig_store *s,
  * Load <id>.identity and, once it has decoded, tighten its mode to 0600
  * (fchmod on the descriptor it was read from) when it was wider; then
  * *was_mode (may be NULL) gets the old mode, else 0. A file that does
- * not load keeps its mode. Missing -> IG_ENOTFOUND; bad ->
+ * not load keeps its mode. Missing -> IG_ENOTFOUND, but a symlink to
+ * a missing file -> IG_EEXISTS (err names link and target); bad ->
  * IG_EIDENTITY; not a regular file -> -EINVAL; fchmod failure -errno.
  */
 int ig_store_load_identity(struct ig_store *s,
@@ -149,7 +150,8 @@ int ig_store_save_identity(struct ig_store *s,
  * Load the identity of id, or generate and save a new one when there is
  * none (*created = 1). Unlike the reference, a corrupt identity file is
  * not silently replaced: it returns IG_EIDENTITY, since replacing it
- * would change the agent's identity. An existing file with a mode wider
+ * would change the agent's identity, nor is a symlink to a missing file
+ * (IG_EEXISTS). An existing file with a mode wider
  * than 0600 is tightened to 0600.
  */
 int ig_store_identity(struct ig_store *s,

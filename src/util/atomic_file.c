@@ -294,3 +294,19 @@ int ig_atomic_file_write(const char *path,
 {
     return ig_atomic_file_replace(path, data, len, mode, 0, NULL, 0);
 }
+
+int ig_atomic_file_dangling(const char *path, char *target, size_t targetlen)
+{
+    struct stat st;
+    ssize_t n;
+
+    if (targetlen)
+        target[0] = '\0';
+    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode) || stat(path, &st) == 0 ||
+        errno != ENOENT)
+        return 0;
+    n = targetlen ? readlink(path, target, targetlen - 1) : -1;
+    if (n >= 0)
+        target[n] = '\0';
+    return 1;
+}

@@ -63,6 +63,14 @@ int ig_atomic_file_restrict(int fd,
                             size_t errlen);
 
 /*
+ * 1 when path is a symlink whose target is missing (a key file behind
+ * one must not be replaced by a new key: the owner's identity would
+ * change), with the link's target in target (cut to targetlen, always
+ * terminated); 0 otherwise.
+ */
+int ig_atomic_file_dangling(const char *path, char *target, size_t targetlen);
+
+/*
  * Remove the temp files a crashed ig_atomic_file_replace left in dir
  * (those whose writer process is gone; a live writer's temp is kept).
  * Returns the count removed or -errno (a missing dir counts as 0).

@@ -517,6 +517,47 @@ TEST(history_keep_ignores_later_files)
     cleanup(dir, NULL);
 }
 
+/* Run p in dir with p.identity a symlink to a missing file: refused
+ * with exit 1, the message naming link and target and containing also,
+ * the link left as it was and no checkpoint made. */
+static void expect_dangling_refused(const char *dir, const char *also)
+{
+    const char *link = pathf(5, dir, "p.identity");
+    const char *target = pathf(6, dir, "unmounted/p.identity");
+    char back[1024];
+    struct cli_result r;
+    ssize_t n;
+
+    ASSERT_OK(symlink(target, link));
+    run_p(&r, dir, "1", "ok");
+    ASSERT_EQ(r.code, 1);
+    ASSERT_EQ(r.signo, 0);
+    ASSERT_STR_CONTAINS(r.err, link);
+    ASSERT_STR_CONTAINS(r.err, target);
+    ASSERT_STR_CONTAINS(r.err, also);
+    ASSERT_TRUE(strstr(r.err, "no identity file") == NULL);
+    cli_result_free(&r);
+    n = readlink(link, back, sizeof(back) - 1);
+    ASSERT_TRUE(n > 0);
+    back[n] = '\0';
+    ASSERT_STR_EQ(back, target);
+}
+
+/* A dangling identity symlink is never replaced by a new key, with or
+ * without a checkpoint. */
+TEST(dangling_identity_link_refused)
+{
+    char *dir = cli_tmpdir(), *work = cli_tmpdir();
+
+    expect_dangling_refused(dir, "symlink");
+    ASSERT_TRUE(!cli_exists(pathf(0, dir, "p.checkpoint")));
+    run_ticks(work, "1");
+    ASSERT_OK(unlink(pathf(0, work, "p.identity")));
+    expect_dangling_refused(work, "has a checkpoint but its identity file");
+    ASSERT_EQ(tick_of(pathf(0, work, "p.checkpoint")), 1);
+    cleanup(dir, work);
+}
+
 /* The last tick number: resuming is fine, ticking is refused before
  * any guest code runs, and no new checkpoint appears. */
 TEST(tick_at_uint64_max_refused)

@@ -980,3 +980,28 @@ TEST(store_commit_refuses_fork)
     ig_store_close(s);
     st_done();
 }
+
+/* A dangling identity symlink is refused, never replaced by a new key. */
+TEST(store_identity_refuses_dangling_link)
+{
+    char *dir = st_tmpdir(), link[512], target[512], err[1024] = "";
+    struct ig_store *s = NULL;
+    struct ig_identity id;
+    struct stat st;
+    int created = 1;
+
+    snprintf(link, sizeof(link), "%s/x.identity", dir);
+    snprintf(target, sizeof(target), "%s/gone/x.identity", dir);
+    ASSERT_OK(symlink(target, link));
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    ASSERT_EQ(ig_store_identity(s, "x", &id, &created, err, sizeof(err)),
+              IG_EEXISTS);
+    ASSERT_EQ(created, 0);
+    ASSERT_STR_CONTAINS(err, link);
+    ASSERT_STR_CONTAINS(err, target);
+    ASSERT_OK(lstat(link, &st));
+    ASSERT_TRUE(S_ISLNK(st.st_mode));
+    ASSERT_EQ(ig_store_load_identity(s, "y", &id, NULL, NULL, 0), IG_ENOTFOUND);
+    ig_store_close(s);
+    st_done();
+}
