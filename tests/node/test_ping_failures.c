@@ -221,6 +221,45 @@ TEST(ping_summary_names_the_address)
     expect_failure_in(&g, 3000, want);
 }
 
+/* 1 when the output of g gains needle within ms. */
+static int output_has(const struct pinger *g, const char *needle, long ms)
+{
+    static char text[4096];
+    long until = hnow_ms() + ms;
+
+    do {
+        int fd = open(g->out, O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+        if (fd >= 0)
+            close(fd);
+        text[n > 0 ? n : 0] = '\0';
+        if (strstr(text, needle))
+            return 1;
+        usleep(10000);
+    } while (hnow_ms() < until);
+    return 0;
+}
+
+/* A peer that answers the first ping and then freezes (a real node,
+ * stopped): the second echo fails after -t, not -t plus the intervals. */
+TEST(ping_later_echo_gets_the_timeout)
+{
+    const char *opts[] = { "-n", "2", "-i", "600ms", "-t", "1s", NULL };
+    struct hnode n = { 0 };
+    struct pinger g;
+
+    hnode_start(&n);
+    peer.fd = -1;
+    spawn_opts(&g, -1, n.port, opts);
+    ASSERT_TRUE(output_has(&g, "PONG from", WAIT_MS));
+    ASSERT_OK(kill(n.pid, SIGSTOP));
+    expect_failure_in(
+      &g, 4000, "ping failed: timed out: no echo within 1000 ms");
+    ASSERT_OK(kill(n.pid, SIGCONT));
+    hnode_stop(&n);
+}
+
 /* Each echo gets the whole -t: pings spaced wider than it, that the
  * total run outlasts, all come back. */
 TEST(ping_deadline_is_per_echo)
