@@ -277,10 +277,11 @@ int ig_cmd_ping(int argc, char **argv)
         return IG_EXIT_FAIL;
     summary(&r);
     if (r.status || r.got < r.count) {
-        ig_flags_error("ping failed: %s%s%s",
-                       ig_strerror(r.status),
-                       r.reason[0] ? ": " : "",
-                       r.reason);
+        ig_flags_error(
+          "ping failed: %s%s%s",
+          ig_err_said(r.status, r.reason) ? "" : ig_strerror(r.status),
+          r.reason[0] && !ig_err_said(r.status, r.reason) ? ": " : "",
+          r.reason);
         return IG_EXIT_FAIL;
     }
     return IG_EXIT_OK;

@@ -107,6 +107,21 @@ int ig__conn_new(struct ig_host *h,
     return 0;
 }
 
+/* Closing a socket with unread input makes the kernel answer with a
+ * reset, and the peer would see "connection reset" for a normal close:
+ * send the FIN first and drop what already arrived (bounded, never
+ * waiting). */
+static void close_drained(int fd)
+{
+    uint8_t sink[16384];
+
+    (void)shutdown(fd, SHUT_WR);
+    for (int i = 0; i < 64; i++)
+        if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+            break;
+    close(fd);
+}
+
 /* Unlink c from the host and free everything it holds. */
 void ig__conn_destroy(struct ig_conn *c, int report)
 {
@@ -127,7 +142,7 @@ void ig__conn_destroy(struct ig_conn *c, int report)
         h->nconns--;
     }
     if (c->fd >= 0)
-        close(c->fd);
+        close_drained(c->fd);
     ig_yamux_free(c->mux);
     ig_noise_free(c->noise);
     ig_buf_free(&c->rx);
@@ -300,6 +315,23 @@ static void on_goaway(void *ctx, uint32_t code)
     c->goaway = code < UINT32_MAX ? code + 1 : code;
 }
 
+/* A stream over the cap is reset inside yamux, before any stream of
+ * ours exists: report it like the host's own resets. */
+static void on_refused(void *ctx, uint32_t id)
+{
+    struct ig_conn *c = ctx;
+    struct ig_host *h = c->host;
+    char reason[IG_REASON_MAX];
+
+    snprintf(reason,
+             sizeof(reason),
+             "stream %u over the cap of %u streams",
+             (unsigned)id,
+             (unsigned)h->cfg.max_streams);
+    if (h->on_event)
+        h->on_event(h->ud, c, IG_CONN_STREAM_RESET, IG_ELIMIT, reason);
+}
+
 static int start_mux(struct ig_conn *c)
 {
     struct ig_yamux_cfg cfg;
@@ -317,6 +349,7 @@ static int start_mux(struct ig_conn *c)
     }
     ig__stream_yamux_cb(c, &cb);
     cb.on_goaway = on_goaway;
+    cb.on_refused = on_refused;
     rc = ig_yamux_new(&c->mux, &cfg, &cb);
     if (rc < 0)
         return rc;
@@ -536,6 +569,9 @@ static void closed_by_peer(struct ig_conn *c, int rc)
     const char *what =
       rc == IG_ECLOSED ? "peer closed the connection" : strerror(-rc);
 
+    if (c->state == C_CLOSING)
+        return; /* the first reason stands */
+    c->normal_end = c->goaway == 1 + IG_YAMUX_GOAWAY_NORMAL;
     if (c->goaway)
         ig__conn_fail(
           c, rc, "%s after its GoAway (%s)", what, goaway_name(c->goaway - 1));
@@ -653,6 +689,7 @@ void ig__conn_check_time(struct ig_conn *c, uint64_t now)
     if (cfg->idle_ms && !c->streams &&
         now >= after(c->idle_since, cfg->idle_ms)) {
         ig__conn_fail(c, IG_ETIMEOUT, "idle");
+        c->normal_end = 1;
         return;
     }
     /* A peer that starts a frame and stops would hold its buffers and
@@ -761,6 +798,11 @@ int ig_conn_tcp_up(const struct ig_conn *c)
 int ig_conn_early_muxer(const struct ig_conn *c)
 {
     return c->early_muxer;
+}
+
+int ig_conn_end_expected(const struct ig_conn *c)
+{
+    return c->normal_end;
 }
 
 void ig_conn_close(struct ig_conn *c, int status, const char *reason)

@@ -127,6 +127,7 @@ struct ig_conn {
     uint64_t ka_due;     /* our keepalive ping unanswered: close then */
     uint32_t ka_opaque;  /* value of the last keepalive ping */
     uint32_t goaway;     /* 1 + the code of the peer's GoAway; 0: none */
+    int normal_end;      /* closing the way connections usually end */
     int status;          /* why it is closing */
     char reason[IG_REASON_MAX];
     void *user;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -207,6 +208,19 @@ static int watch_new(struct ig_host *h, struct ig_conn *c, int out)
     return 0;
 }
 
+/* "listen on <addr>: <why>": with several --listen, which one failed. */
+static void listen_error(const struct ig_multiaddr *ma,
+                         int rc,
+                         char *err,
+                         size_t errlen)
+{
+    char text[IG_MULTIADDR_STRMAX];
+
+    if (ig_multiaddr_format(ma, text, sizeof(text)) < 0)
+        snprintf(text, sizeof(text), "?");
+    ig_err_set(err, errlen, "listen on %s: %s", text, strerror(-rc));
+}
+
 int ig_host_listen(struct ig_host *h,
                    const struct ig_multiaddr *ma,
                    char *err,
@@ -246,7 +260,7 @@ int ig_host_listen(struct ig_host *h,
     return 0;
 fail_errno:
     rc = -errno;
-    ig_err_set(err, errlen, "listen: %s", strerror(errno));
+    listen_error(ma, rc, err, errlen);
 fail:
     if (fd >= 0)
         close(fd);

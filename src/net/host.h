@@ -180,6 +180,11 @@ int ig_conn_tcp_up(const struct ig_conn *c);
 /* The muxer was agreed inside the Noise handshake (no extra round). */
 int ig_conn_early_muxer(const struct ig_conn *c);
 
+/* 1 when c is going down the way connections usually end, not from a
+ * fault: its idle timeout passed, or the peer closed or reset it after
+ * a normal GoAway. Meaningful in the IG_CONN_DOWN report. */
+int ig_conn_end_expected(const struct ig_conn *c);
+
 /* Close c (GoAway, flush briefly, then the socket). IG_CONN_DOWN
  * follows from the loop. */
 void ig_conn_close(struct ig_conn *c, int status, const char *reason);

@@ -17,6 +17,7 @@
 struct id_msg {
     size_t len;
     size_t off; /* service: bytes written; client: bytes read */
+    int err;    /* client: why reading failed, for on_close to report */
     uint8_t buf[16 + IG_IDENTIFY_MSG_MAX]; /* prefix and body */
 };
 
@@ -187,8 +188,10 @@ static long cli_data(struct ig_stream *s, const uint8_t *p, size_t n)
       m->buf, m->off, IG_IDENTIFY_MSG_MAX, &body, &blen, &used);
     if (rc == IG_ETRUNC)
         return (long)k;
-    if (rc < 0)
+    if (rc < 0) {
+        m->err = rc; /* the stream's own status is only "reset" */
         return rc;
+    }
     m->len = used;
     cli_finish(s, body, blen);
     return (long)n;
@@ -216,8 +219,16 @@ static void cli_open(struct ig_stream *s, int status)
 static void cli_close(struct ig_stream *s, int status)
 {
     struct id_msg *m = ig_stream_ud(s);
+    char why[IG_REASON_MAX];
 
-    if (m && !m->len && status != IG_ECLOSED)
+    if (m && m->err) {
+        snprintf(why,
+                 sizeof(why),
+                 "identify message over %u bytes",
+                 (unsigned)IG_IDENTIFY_MSG_MAX);
+        report(ig_stream_conn(s), IG_CONN_IDENTIFIED, m->err, why);
+    }
+    else if (m && !m->len && status != IG_ECLOSED)
         report(ig_stream_conn(s),
                IG_CONN_IDENTIFIED,
                status ? status : IG_ETRUNC,

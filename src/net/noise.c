@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,7 +291,12 @@ static int check_identity(struct ig_noise *nz,
     }
     ig_peerid_from_pubkey(nz->remote_pk, &nz->remote);
     if (nz->has_expected && !ig_peerid_matches(&nz->expected, nz->remote_pk)) {
-        ig_err_set(err, errlen, "noise: remote is not the expected peer");
+        /* The status says it is not the expected one: say who it is. */
+        char who[IG_PEERID_STRMAX];
+
+        if (ig_peerid_format(&nz->remote, who, sizeof(who)) < 0)
+            snprintf(who, sizeof(who), "?");
+        ig_err_set(err, errlen, "noise: the remote is %s", who);
         return IG_EPEERID;
     }
     return 0;

@@ -652,8 +652,13 @@ static int accept_stream(struct ig_yamux *y,
     if (id <= y->last_remote_id)
         return fail(y, IG_EYAMUX, err, errlen, "SYN reuses a stream id");
     y->last_remote_id = id;
-    if (y->goaway_sent || y->nstreams >= y->cfg.max_streams)
+    if (y->goaway_sent)
         return refuse(y, id, err, errlen);
+    if (y->nstreams >= y->cfg.max_streams) {
+        if (y->cb.on_refused)
+            y->cb.on_refused(y->cb.ctx, id);
+        return refuse(y, id, err, errlen);
+    }
     s = add(y, id, 0);
     if (!s)
         return fail(y, -ENOMEM, err, errlen, "out of memory");

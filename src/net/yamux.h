@@ -71,6 +71,9 @@ struct ig_yamux_cb {
     void (*on_pong)(void *ctx, uint32_t opaque);
     /* The peer will open no more streams. */
     void (*on_goaway)(void *ctx, uint32_t code);
+    /* The peer opened stream id while max_streams were open; it was
+     * reset at once (optional). */
+    void (*on_refused)(void *ctx, uint32_t id);
 };
 
 /*

@@ -16,11 +16,19 @@
 #include "util/err.h"
 #include "util/log.h"
 
+/* Room for a reason from the host with the error text after it. */
+#define REASON_MAX 320
+
 /* At most one line a second for a kind of event a flood of peers can
- * cause at will; the next line written says how many were held back. */
+ * cause at will. What it holds back is counted, and a timer writes the
+ * count a second after the line that started the hold: the count is
+ * then of its kind, never pinned on whichever connection comes next. */
 struct log_limit {
+    const char *what; /* the kind, plural: "stream resets" */
+    struct ig_host *host;
     uint64_t last; /* when the last line was written; 0: never */
     unsigned long suppressed;
+    long timer; /* the pending count's flush; 0: none */
 };
 
 struct ig_node {
@@ -95,29 +103,77 @@ static void log_identified(struct ig_conn *c, const char *peer)
             id->nlisten);
 }
 
-/* Write "<line>" through l, noting the lines l held back before it. */
+static void log_limit_init(struct log_limit *l,
+                           struct ig_host *h,
+                           const char *what)
+{
+    l->what = what;
+    l->host = h;
+}
+
+/* The held-back count of l, so that a flood's tail is not lost: at
+ * most two lines a second for a kind, one event and one count. */
+static void log_limit_flush(struct log_limit *l)
+{
+    if (l->suppressed)
+        ig_warn("node",
+                "%lu more %s suppressed in the last second",
+                l->suppressed,
+                l->what);
+    l->suppressed = 0;
+}
+
+static void on_log_limit_timer(void *ud)
+{
+    struct log_limit *l = ud;
+
+    l->timer = 0;
+    log_limit_flush(l);
+}
+
+/* Count a held-back line; the first one arms the flush for the end of
+ * the second (without a timer the count goes out at shutdown). */
+static void log_limit_hold(struct log_limit *l, uint64_t now)
+{
+    uint64_t due = l->last + 1000 > now ? l->last + 1000 - now : 0;
+    long t;
+
+    if (l->suppressed++ || l->timer)
+        return;
+    t = ig_host_timer(l->host, due, on_log_limit_timer, l);
+    l->timer = t > 0 ? t : 0;
+}
+
+/* Write "<line>" through l, or count it. */
 static void log_limited(struct log_limit *l, const char *line)
 {
     uint64_t now = ig_host_now_ms();
 
-    if (l->last && now - l->last < 1000) {
-        l->suppressed++;
+    if (l->suppressed && !l->timer && now - l->last >= 1000)
+        log_limit_flush(l); /* its timer could not be armed */
+    if (l->suppressed || (l->last && now - l->last < 1000)) {
+        log_limit_hold(l, now);
         return;
     }
     l->last = now;
-    if (l->suppressed)
-        ig_warn("node", "%s; %lu more like it suppressed", line, l->suppressed);
-    else
-        ig_warn("node", "%s", line);
-    l->suppressed = 0;
+    ig_warn("node", "%s", line);
 }
 
-/* The held-back count of l, so that a flood's tail is not lost. */
-static void log_limit_flush(struct log_limit *l, const char *what)
+static void log_limit_stop(struct log_limit *l)
 {
-    if (l->suppressed)
-        ig_warn("node", "%lu more %s suppressed", l->suppressed, what);
-    l->suppressed = 0;
+    if (l->timer)
+        ig_host_timer_cancel(l->host, l->timer);
+    l->timer = 0;
+    log_limit_flush(l);
+}
+
+/* "<reason> (<error>)", or the reason alone when it says the error. */
+static void because(char *out, size_t n, int status, const char *reason)
+{
+    if (ig_err_said(status, reason))
+        snprintf(out, n, "%s", reason);
+    else
+        snprintf(out, n, "%s (%s)", reason, ig_strerror(status));
 }
 
 /* "<what> <addr> <verb>: <reason> (<error>)" through l. */
@@ -128,17 +184,41 @@ static void log_conn_limited(struct log_limit *l,
                              int status,
                              const char *reason)
 {
-    char line[IG_MULTIADDR_STRMAX + 256];
+    char line[IG_MULTIADDR_STRMAX + 2 * REASON_MAX], why[REASON_MAX];
 
-    snprintf(line,
-             sizeof(line),
-             "%s %s %s: %s (%s)",
-             what,
-             addr,
-             verb,
-             reason,
-             ig_strerror(status));
+    because(why, sizeof(why), status, reason);
+    snprintf(line, sizeof(line), "%s %s %s: %s", what, addr, verb, why);
     log_limited(l, line);
+}
+
+/* Identify cut short by a connection closing normally is no fault. */
+static void log_identify_failed(const char *peer, int status, const char *why)
+{
+    if (status == IG_ECLOSED)
+        ig_info("node", "identify of %s cut short: %s", peer, why);
+    else
+        ig_warn("node", "identify of %s failed: %s", peer, why);
+}
+
+/* IG_CONN_DOWN: expected endings at info, faults as warnings. */
+static void log_down(struct ig_conn *c,
+                     const char *addr,
+                     int status,
+                     const char *reason)
+{
+    char why[REASON_MAX];
+
+    if (status == 0 || status == IG_ECLOSED || status == -ECONNRESET ||
+        ig_conn_end_expected(c)) {
+        ig_info("node",
+                "connection to %s closed%s%s",
+                addr,
+                *reason ? ": " : "",
+                reason);
+        return;
+    }
+    because(why, sizeof(why), status, reason);
+    ig_warn("node", "connection to %s failed: %s", addr, why);
 }
 
 static void on_event(void *ud,
@@ -166,7 +246,7 @@ static void on_event(void *ud,
                 ig_conn_is_dialer(c) ? "outbound" : "inbound",
                 ig_conn_early_muxer(c) ? "in noise" : "negotiated");
     else if (ev == IG_CONN_IDENTIFIED && status < 0)
-        ig_warn("node", "identify of %s failed: %s", peer, reason);
+        log_identify_failed(peer, status, reason);
     else if (ev == IG_CONN_IDENTIFIED)
         log_identified(c, peer);
     else if (ev == IG_CONN_ID_SENT)
@@ -183,18 +263,8 @@ static void on_event(void *ud,
     else if (status == IG_EEVICTED)
         log_conn_limited(
           &n->evicted, "connection to", addr, "failed", status, reason);
-    else if (status == 0 || status == IG_ECLOSED || status == -ECONNRESET)
-        ig_info("node",
-                "connection to %s closed%s%s",
-                addr,
-                *reason ? ": " : "",
-                reason);
     else
-        ig_warn("node",
-                "connection to %s failed: %s (%s)",
-                addr,
-                reason,
-                ig_strerror(status));
+        log_down(c, addr, status, reason);
 }
 
 static int listen_all(struct ig_node *n,
@@ -240,6 +310,15 @@ static int dial_all(struct ig_node *n,
     return 0;
 }
 
+static void limits_init(struct ig_node *n)
+{
+    log_limit_init(&n->evicted, n->host, "evicted connections");
+    log_limit_init(&n->refused, n->host, "refused connections");
+    log_limit_init(&n->stream_reset, n->host, "stream resets");
+    log_limit_init(&n->stream_limit, n->host, "streams reset for a limit");
+    log_limit_init(&n->stream_buffer, n->host, "streams over an input cap");
+}
+
 /* A node setting over the host's default: 0 keeps it, IG_NODE_OFF is 0. */
 static void pick_ms(uint64_t *host, uint64_t node)
 {
@@ -281,6 +360,8 @@ int ig_node_start(const struct ig_node_cfg *cfg,
         hc.max_conn_buffered = cfg->max_conn_buffered;
     hc.no_early_muxer = cfg->no_early_muxer;
     rc = ig_host_new(&n->host, &hc, on_event, n);
+    if (rc == 0)
+        limits_init(n);
     /* Interop tests echo on many streams at once (50 and more): as many
      * as a connection may have. */
     if (rc == 0 && cfg->test_echo)
@@ -333,11 +414,11 @@ int ig_node_run(struct ig_node *n)
     rc = ig_host_run(n->host);
     ig_info("node", "shutting down");
     ig_host_close_all(n->host);
-    log_limit_flush(&n->evicted, "evicted connections");
-    log_limit_flush(&n->refused, "refused connections");
-    log_limit_flush(&n->stream_reset, "stream resets");
-    log_limit_flush(&n->stream_limit, "streams over a protocol's limit");
-    log_limit_flush(&n->stream_buffer, "streams over an input cap");
+    log_limit_stop(&n->evicted);
+    log_limit_stop(&n->refused);
+    log_limit_stop(&n->stream_reset);
+    log_limit_stop(&n->stream_limit);
+    log_limit_stop(&n->stream_buffer);
     signal_host = NULL;
     return rc;
 }

@@ -24,6 +24,11 @@ const char *ig_strerror(int code)
     }
 }
 
+int ig_err_said(int status, const char *reason)
+{
+    return reason && *reason && strstr(reason, ig_strerror(status)) != NULL;
+}
+
 const char *ig_err_name(int code)
 {
     if (code == 0)

@@ -100,6 +100,13 @@ enum ig_err {
 /* A static, human-readable message for code (0, -errno or IG_E*). */
 const char *ig_strerror(int code);
 
+/*
+ * True when reason (non-empty) already says what ig_strerror(status)
+ * says, as a reason built from strerror() does, so that a line joining
+ * the two would repeat itself: print the reason alone then.
+ */
+int ig_err_said(int status, const char *reason);
+
 /* The symbolic name of code ("IG_ETRUNC", "ENOENT"), or "UNKNOWN". */
 const char *ig_err_name(int code);
 

@@ -250,7 +250,7 @@ TEST(wrong_peer_is_refused)
     RUN_UNTIL(a.down, 3000);
     ASSERT_EQ(a.up, 0);
     ASSERT_EQ(a.down_status, IG_EPEERID);
-    ASSERT_STR_CONTAINS(a.reason, "expected peer");
+    ASSERT_STR_CONTAINS(a.reason, "noise: the remote is 12D3KooW");
     teardown();
 }
 

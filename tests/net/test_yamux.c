@@ -16,7 +16,8 @@ struct peer {
     struct ig_buf rx; /* data from every stream, in order */
     int auto_consume;
     int reject;
-    int opens, fins, closes, resets, writables, goaways;
+    int opens, fins, closes, resets, writables, goaways, refused;
+    uint32_t refused_id;
     uint32_t pong, goaway_code;
     int pongs;
 };
@@ -79,10 +80,19 @@ static void cb_goaway(void *ctx, uint32_t code)
     p->goaway_code = code;
 }
 
+static void cb_refused(void *ctx, uint32_t id)
+{
+    struct peer *p = ctx;
+
+    p->refused++;
+    p->refused_id = id;
+}
+
 static void peer_init_cfg(struct peer *p, const struct ig_yamux_cfg *cfg)
 {
-    struct ig_yamux_cb cb = { p,        cb_open,     cb_data, cb_fin,
-                              cb_close, cb_writable, cb_pong, cb_goaway };
+    struct ig_yamux_cb cb = { p,       cb_open,   cb_data,
+                              cb_fin,  cb_close,  cb_writable,
+                              cb_pong, cb_goaway, cb_refused };
 
     memset(p, 0, sizeof(*p));
     ig_buf_init(&p->rx, 64u << 20);
@@ -443,6 +453,9 @@ TEST(stream_cap_resets_extra)
     pump_all(&c, &s, 100);
     ASSERT_EQ(s.opens, 2);
     ASSERT_EQ(c.resets, 1);
+    /* The owner hears of the refusal (its node counts them). */
+    ASSERT_EQ(s.refused, 1);
+    ASSERT_EQ(s.refused_id, 5);
     /* The refused stream's data was dropped, the others' kept. */
     ASSERT_EQ(ig_buf_len(&s.rx), 6);
     ASSERT_EQ(ig_yamux_stream_write(cs[2], (const uint8_t *)"x", 1), IG_ERESET);

@@ -321,7 +321,7 @@ TEST(idle_counts_from_last_stream_despite_keepalive)
     ASSERT_TRUE(hpeer_wait_closed(&p, 100));
     ASSERT_TRUE(p.pings >= 2);
     ASSERT_TRUE(hnow_ms() - t0 >= 1200);
-    ASSERT_TRUE(hnode_log_has(&node, key, "failed: idle", 2000));
+    ASSERT_TRUE(hnode_log_has(&node, key, "closed: idle", 2000));
     hpeer_close(&p);
     hnode_stop(&node);
 }
