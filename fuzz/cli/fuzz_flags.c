@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *s = NULL, *lv[3];
-    struct ig_flag_list l = { lv, 3, 0 };
+    struct ig_flag_list l = { lv, 3, 0, NULL };
     int b = 0, npos = 0, argc = 1;
     uint64_t u = 0, d = 0;
     const struct ig_flag flags[] = {
