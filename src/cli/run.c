@@ -55,7 +55,9 @@ struct run_ctx {
     uint8_t *ckpt;
     size_t ckpt_len;
     struct ig_store *store;
-    int lock_fd; /* the agent's run lock, held until the run ends */
+    int lock_fd;   /* the agent's run lock, held until the run ends */
+    int made_dir;  /* the checkpoint directory was made by this run */
+    int made_lock; /* so was <id>.lock */
     struct ig_agent *agent;
     struct ig_identity ident;
     int ident_new;          /* generated now: save once the agent started */
@@ -214,8 +216,12 @@ static int setup_basics(struct run_ctx *c)
 /* Open (creating) the checkpoint directory and take the agent's lock. */
 static int open_store(struct run_ctx *c)
 {
-    char err[256] = "";
-    int rc = ig_store_open(c->args.dir, 0, &c->store, err, sizeof(err));
+    char err[256] = "", lock[4096];
+    struct stat st;
+    int rc;
+
+    c->made_dir = lstat(c->args.dir, &st) < 0 && errno == ENOENT;
+    rc = ig_store_open(c->args.dir, 0, &c->store, err, sizeof(err));
 
     if (rc < 0) {
         ig_flags_error("checkpoint directory %s: %s",
@@ -225,7 +231,12 @@ static int open_store(struct run_ctx *c)
     }
     ig_store_set_history_keep(c->store, c->args.history_keep);
     /* Before any of the agent's files is read: one process per agent. */
-    rc = ig_agentlock_take(c->store, c->id, &c->lock_fd, err, sizeof(err));
+    rc = ig_store_path(
+      c->store, c->id, IG_STORE_LOCK, lock, sizeof(lock), err, sizeof(err));
+    c->made_lock = rc == 0 && lstat(lock, &st) < 0 && errno == ENOENT;
+    if (rc == 0)
+        rc = ig_agentlock_take(c->store, c->id, &c->lock_fd, err, sizeof(err));
+    c->made_lock = c->made_lock && rc == 0;
     if (rc < 0)
         ig_flags_error("%s", err[0] ? err : ig_strerror(rc));
     return rc;
@@ -652,6 +663,30 @@ static void free_ctx(struct run_ctx *c)
 }
 
 /*
+ * A start that failed takes back what it made: its lock file (unlinked
+ * while still held, so no one can have locked it since) and, when the
+ * run made the checkpoint directory, that directory if nothing else is
+ * in it (rmdir fails on anything left, and then it stays).
+ */
+static void undo_start(struct run_ctx *c)
+{
+    char p[4096];
+
+    if (c->made_lock &&
+        ig_store_path(c->store, c->id, IG_STORE_LOCK, p, sizeof(p), NULL, 0) ==
+          0)
+        unlink(p);
+    if (!c->made_dir)
+        return;
+    if (ig_store_path(
+          c->store, c->id, IG_STORE_HISTORY, p, sizeof(p), NULL, 0) == 0)
+        rmdir(p);
+    snprintf(p, sizeof(p), "%s/history", c->args.dir);
+    rmdir(p);
+    rmdir(c->args.dir);
+}
+
+/*
  * resume: refuse a bad --checkpoint, or one without an identity file,
  * before the checkpoint directory is opened (which creates it). The
  * checks are made again, with the key, once the directory is open.
@@ -711,6 +746,8 @@ static int run_agent(struct run_ctx *c, int resume)
         rc = commit_start(c, resume);
     }
     if (rc < 0) {
+        if (c->store)
+            undo_start(c);
         free_ctx(c);
         return rc == IG_EUSAGE ? IG_EXIT_USAGE : IG_EXIT_FAIL;
     }

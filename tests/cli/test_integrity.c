@@ -558,6 +558,36 @@ TEST(dangling_identity_link_refused)
     cleanup(dir, work);
 }
 
+/* A resume refused for an identity of another key leaves no trace: the
+ * checkpoint directory it made (and the lock in it) is gone, and in a
+ * directory that was there only the lock it made is removed. */
+TEST(failed_resume_removes_what_it_made)
+{
+    char *dir = cli_tmpdir(), *work = cli_tmpdir();
+    struct ig_identity other;
+    struct cli_result r;
+
+    run_ticks(dir, "1");
+    copy_agent(dir, work);
+    ASSERT_OK(ig_identity_generate(&other));
+    ASSERT_OK(ig_identity_save(pathf(0, work, "p.identity"), &other, NULL, 0));
+    ig_identity_wipe(&other);
+    resume_p(&r, pathf(2, work, "p.checkpoint"), pathf(3, work, "new"), NULL);
+    ASSERT_EQ(r.code, 1);
+    ASSERT_STR_CONTAINS(r.err, "is not the key");
+    cli_result_free(&r);
+    ASSERT_TRUE(!cli_exists(pathf(3, work, "new")));
+    ASSERT_OK(mkdir(pathf(3, work, "old"), 0755));
+    cli_write(pathf(4, work, "old/keep"), "x", 1);
+    resume_p(&r, pathf(2, work, "p.checkpoint"), pathf(3, work, "old"), NULL);
+    ASSERT_EQ(r.code, 1);
+    cli_result_free(&r);
+    ASSERT_TRUE(cli_exists(pathf(4, work, "old/keep")));
+    ASSERT_TRUE(!cli_exists(pathf(4, work, "old/p.lock")));
+    ASSERT_TRUE(!cli_exists(pathf(4, work, "old/history")));
+    cleanup(dir, work);
+}
+
 /* The last tick number: resuming is fine, ticking is refused before
  * any guest code runs, and no new checkpoint appears. */
 TEST(tick_at_uint64_max_refused)
