@@ -192,9 +192,12 @@ static void log_conn_limited(struct log_limit *l,
 }
 
 /* Identify cut short by a connection closing normally is no fault. */
-static void log_identify_failed(const char *peer, int status, const char *why)
+static void log_identify_failed(struct ig_conn *c,
+                                const char *peer,
+                                int status,
+                                const char *why)
 {
-    if (status == IG_ECLOSED)
+    if (status == IG_ECLOSED || ig_conn_end_expected(c))
         ig_info("node", "identify of %s cut short: %s", peer, why);
     else
         ig_warn("node", "identify of %s failed: %s", peer, why);
@@ -246,7 +249,7 @@ static void on_event(void *ud,
                 ig_conn_is_dialer(c) ? "outbound" : "inbound",
                 ig_conn_early_muxer(c) ? "in noise" : "negotiated");
     else if (ev == IG_CONN_IDENTIFIED && status < 0)
-        log_identify_failed(peer, status, reason);
+        log_identify_failed(c, peer, status, reason);
     else if (ev == IG_CONN_IDENTIFIED)
         log_identified(c, peer);
     else if (ev == IG_CONN_ID_SENT)

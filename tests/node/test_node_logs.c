@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -225,6 +226,32 @@ TEST(normal_endings_are_not_warnings)
     hpeer_close(&idle);
     hnode_stop(&node);
     unlink(out);
+}
+
+/* A peer that says a normal GoAway and then resets the connection while
+ * the node's identify is still unanswered ended as peers usually do:
+ * the close and the identify cut short are info lines. */
+TEST(reset_after_goaway_is_not_a_warning)
+{
+    struct linger abort_close = { 1, 0 };
+    struct hnode node;
+    struct hpeer p;
+    char key[32];
+
+    hnode_start(&node);
+    hpeer_connect(&p, &node);
+    hpeer_log_key(&p, key, sizeof(key));
+    ASSERT_OK(hpeer_noise(&p, &node, 0));
+    hpeer_frame(&p, IG_YAMUX_GO_AWAY, 0, 0, IG_YAMUX_GOAWAY_NORMAL, NULL, 0);
+    usleep(100 * 1000); /* the GoAway is read before the reset */
+    ASSERT_OK(setsockopt(
+      p.fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof(abort_close)));
+    hpeer_close(&p);
+    ASSERT_TRUE(hnode_log_has(&node, key, "after its GoAway (normal)", 3000));
+    ASSERT_TRUE(
+      hnode_log_has(&node, "INFO node: identify of", "cut short", 100));
+    ASSERT_EQ(hnode_log_count(&node, " WARN "), 0);
+    hnode_stop(&node);
 }
 
 /* Reasons built from strerror are not followed by the same text. */
