@@ -39,6 +39,7 @@ void ig_lineage_report_free(struct ig_lineage_report *r)
         free(r->errors[i]);
     free(r->errors);
     free(r->segments);
+    free(r->prev_name);
     memset(r, 0, sizeof(*r));
 }
 
@@ -95,13 +96,37 @@ static void short_hex(const uint8_t *p, char out[17])
     ig_hex_encode(p, 8, out, 17);
 }
 
+/*
+ * Ticks may jump (a checkpoint per interval, not per tick), so a gap is
+ * no error by itself; but when the link across one is broken, an entry
+ * in it may have been lost: name the ticks.
+ */
+static void gap_note(uint64_t from, uint64_t to, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    if (to <= from + 1)
+        return;
+    if (to == from + 2)
+        snprintf(out,
+                 outlen,
+                 "; no entry for tick %llu: one may be missing",
+                 (unsigned long long)from + 1);
+    else
+        snprintf(out,
+                 outlen,
+                 "; no entry for ticks %llu..%llu: one may be missing",
+                 (unsigned long long)from + 1,
+                 (unsigned long long)to - 1);
+}
+
 /* The v4 checks: signature, chaining to the previous file, same key. */
 static int check_v4(struct ig_lineage_report *r,
+                    const char *name,
                     const struct ig_ckpt *c,
                     const uint8_t *blob,
                     size_t len)
 {
-    char want[17], got[17];
+    char want[17], got[17], gap[96];
     int rc = ig_ckpt_verify(blob, len, NULL, 0);
 
     if (rc == -ENOMEM)
@@ -116,12 +141,17 @@ static int check_v4(struct ig_lineage_report *r,
         memcmp(c->prev_hash, r->prev_hash, IG_CKPT_HASH_LEN) != 0) {
         short_hex(r->prev_hash, want);
         short_hex(c->prev_hash, got);
+        gap_note(r->prev_tick, c->tick, gap, sizeof(gap));
         if (add_error(r,
                       "tick %llu: prevHash mismatch (expected %s..., "
-                      "got %s...)",
+                      "got %s...): %s does not match tick %llu's entry %s%s",
                       (unsigned long long)c->tick,
                       want,
-                      got) < 0)
+                      got,
+                      name,
+                      (unsigned long long)r->prev_tick,
+                      r->prev_name ? r->prev_name : "",
+                      gap) < 0)
             return -ENOMEM;
     }
     if (!r->have_key) {
@@ -192,11 +222,15 @@ int ig_lineage_add(struct ig_lineage_report *r,
     if (rc == 0)
         rc = check_signed(r, &c);
     if (rc == 0 && c.version == IG_CKPT_V4)
-        rc = check_v4(r, &c, blob, len);
+        rc = check_v4(r, name, &c, blob, len);
     if (rc == 0)
         rc = extend_segments(r, &c);
     if (rc < 0)
         return rc;
+    free(r->prev_name);
+    r->prev_name = strdup(name);
+    if (!r->prev_name)
+        return -ENOMEM;
     r->last_tick = c.tick;
     r->prev_tick = c.tick;
     r->have_prev = 1;

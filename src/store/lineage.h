@@ -47,6 +47,7 @@ struct ig_lineage_report {
     int have_prev;
     uint64_t prev_tick;
     uint8_t prev_hash[IG_CKPT_HASH_LEN];
+    char *prev_name; /* the previous entry's name, for messages */
 };
 
 /*

@@ -228,7 +228,49 @@ TEST(lineage_missing_link)
     ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
     ASSERT_EQ(r.nerrors, 1);
     ASSERT_TRUE(has_error(&r, "tick 4: prevHash mismatch"));
+    /* Ticks may jump (one checkpoint per interval), so a gap alone is no
+     * error; with a broken link it says which entries, and what may be
+     * missing between them. */
+    ASSERT_TRUE(has_error(&r, "does not match tick 2's entry"));
+    ASSERT_TRUE(has_error(&r,
+                          "0000000004.ckpt does not match tick 2's entry "
+                          "0000000002.ckpt"));
+    ASSERT_TRUE(has_error(&r, "no entry for tick 3: one may be missing"));
     ig_lineage_report_free(&r);
+    st_done();
+}
+
+/* Entries one tick apart that do not link name both files and claim
+ * nothing is missing; a wider gap names the whole range. */
+TEST(lineage_broken_link_names_both_files)
+{
+    struct ig_identity id;
+    struct ig_lineage_report r;
+    struct chain ch;
+    char *dir = st_tmpdir(), *other = st_tmpdir();
+
+    st_seed_identity(&id);
+    make_chain(&ch, 3, 1, 1, &id);
+    ch.blob[1][ch.len[1] - 1] ^= 0x40;
+    write_chain(dir, &ch, 0, 3);
+    ASSERT_EQ(ig_lineage_verify(dir, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_TRUE(has_error(&r, "tick 3: prevHash mismatch"));
+    ASSERT_TRUE(has_error(&r, "does not match tick 2's entry"));
+    ASSERT_TRUE(has_error(&r,
+                          "0000000003.ckpt does not match tick 2's entry "
+                          "0000000002.ckpt"));
+    ASSERT_TRUE(!has_error(&r, "missing"));
+    ig_lineage_report_free(&r);
+    for (size_t i = 0; i < ch.n; i++)
+        free(ch.blob[i]);
+    make_chain(&ch, 6, 1, 1, &id);
+    write_chain(other, &ch, 0, 1);
+    write_chain(other, &ch, 4, 6);
+    ASSERT_EQ(ig_lineage_verify(other, &r, NULL, 0), IG_ECHAIN);
+    ASSERT_TRUE(has_error(&r, "no entry for ticks 2..4: one may be missing"));
+    ig_lineage_report_free(&r);
+    for (size_t i = 0; i < ch.n; i++)
+        free(ch.blob[i]);
     st_done();
 }
 
