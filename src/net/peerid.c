@@ -297,15 +297,16 @@ int ig_nodekey_save(const char *path, const struct ig_nodekey *k)
  * must not be replaced by a new one: the node would change identity. */
 static int refuse_dangling(const char *path, char *err, size_t errlen)
 {
-    struct stat st;
+    char target[PATH_MAX];
 
-    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+    if (!ig_atomic_file_dangling(path, target, sizeof(target)))
         return 0;
     ig_err_set(err,
                errlen,
-               "%s is a symlink to a missing file: not making a new node "
-               "key through it (the node's identity would change)",
-               path);
+               "%s is a symlink to a missing file (%s): not making a new "
+               "node key through it (the node's identity would change)",
+               path,
+               target);
     return IG_EEXISTS;
 }
 
