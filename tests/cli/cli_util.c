@@ -339,3 +339,15 @@ long cli_inspect_tick(const char *file)
     cli_result_free(&r);
     return tick;
 }
+
+const char *cli_path(int slot, const char *dir, const char *rel)
+{
+    static char buf[CLI_PATH_SLOTS][1024];
+
+    if (slot < 0 || slot >= CLI_PATH_SLOTS)
+        IG_TEST_FAIL("path slot %d out of range", slot);
+    if ((size_t)snprintf(buf[slot], sizeof(buf[slot]), "%s/%s", dir, rel) >=
+        sizeof(buf[slot]))
+        IG_TEST_FAIL("path too long: %s/%s", dir, rel);
+    return buf[slot];
+}

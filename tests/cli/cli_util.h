@@ -64,6 +64,12 @@ char *cli_snapshot(const char *dir);
  * test fails when inspect does). */
 long cli_inspect_tick(const char *file);
 
+/* dir/rel in one of CLI_PATH_SLOTS static buffers: each path that must
+ * stay valid while others are made needs a slot of its own. A path that
+ * does not fit fails the test. */
+#define CLI_PATH_SLOTS 8
+const char *cli_path(int slot, const char *dir, const char *rel);
+
 /* Number of lines of text containing needle. */
 int cli_count(const char *text, const char *needle);
 

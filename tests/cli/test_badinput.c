@@ -14,14 +14,6 @@
 
 #define T_RUN 20000
 
-static char buf[6][1024];
-
-static const char *pathf(int slot, const char *dir, const char *rel)
-{
-    snprintf(buf[slot], sizeof(buf[slot]), "%s/%s", dir, rel);
-    return buf[slot];
-}
-
 /* Run igord; it must end by itself with status code (not a signal),
  * print msg on stderr and leave dir exactly as it was. */
 static void expect_refusal(const char *dir,
@@ -94,7 +86,7 @@ TEST(truncated_wasm)
     char *work = cli_tmpdir();
     size_t len, cuts[] = { 0, 1, 4, 7, 9, 100, 0, 0 };
     char *wasm = cli_read(cli_probe("ok"), &len);
-    const char *bad = pathf(5, work, "bad.wasm");
+    const char *bad = cli_path(5, work, "bad.wasm");
 
     cuts[6] = len / 2;
     cuts[7] = len - 1;
@@ -119,7 +111,7 @@ TEST(garbled_wasm)
     char *work = cli_tmpdir();
     size_t len;
     char *wasm = cli_read(cli_probe("ok"), &len);
-    const char *bad = pathf(5, work, "bad.wasm");
+    const char *bad = cli_path(5, work, "bad.wasm");
     uint32_t x = 12345;
 
     cli_write(bad, "\0asm\2\0\0\0", 8);
@@ -155,7 +147,7 @@ TEST(ungranted_capability)
     };
 
     expect_refusal(dir, args, 1, "igor.rand_bytes");
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ungranted.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "ungranted.identity")));
     cli_rmrf(dir);
     free(dir);
 }
@@ -164,8 +156,8 @@ TEST(checkpoint_truncated_at_every_offset)
 {
     char *dir = committed_dir("ok"), *work = cli_tmpdir();
     size_t len;
-    char *ck = cli_read(pathf(0, dir, "p.checkpoint"), &len);
-    const char *trunc = pathf(1, work, "p.checkpoint");
+    char *ck = cli_read(cli_path(0, dir, "p.checkpoint"), &len);
+    const char *trunc = cli_path(1, work, "p.checkpoint");
     const char *args[] = { "resume", "--checkpoint",  trunc,
                            "--wasm", cli_probe("ok"), "--checkpoint-dir",
                            dir,      "--agent-id",    "p",
@@ -187,11 +179,11 @@ TEST(corrupt_current_checkpoint_is_not_overwritten)
 {
     char *dir = committed_dir("ok");
     size_t len;
-    char *ck = cli_read(pathf(0, dir, "p.checkpoint"), &len);
+    char *ck = cli_read(cli_path(0, dir, "p.checkpoint"), &len);
     const char *args[] = { "run", "--checkpoint-dir", dir, "--agent-id",
                            "p",   cli_probe("ok"),    NULL };
 
-    cli_write(pathf(0, dir, "p.checkpoint"), ck, 100);
+    cli_write(cli_path(0, dir, "p.checkpoint"), ck, 100);
     expect_refusal(dir, args, 1, "too short");
     free(ck);
     cli_rmrf(dir);
@@ -213,14 +205,14 @@ TEST(flipped_signature_byte)
 {
     char *dir = committed_dir("ok");
     size_t len;
-    char *ck = cli_read(pathf(0, dir, "p.checkpoint"), &len);
+    char *ck = cli_read(cli_path(0, dir, "p.checkpoint"), &len);
     const char *args[] = { "run", "--checkpoint-dir", dir, "--agent-id",
                            "p",   cli_probe("ok"),    NULL };
-    const char *insp[] = { "inspect", pathf(0, dir, "p.checkpoint"), NULL };
+    const char *insp[] = { "inspect", cli_path(0, dir, "p.checkpoint"), NULL };
     struct cli_result r;
 
     ck[145 + 10] ^= 0x01;
-    cli_write(pathf(0, dir, "p.checkpoint"), ck, len);
+    cli_write(cli_path(0, dir, "p.checkpoint"), ck, len);
     expect_refusal(dir, args, 1, "signature does not verify");
     cli_run(&r, T_RUN, insp);
     ASSERT_EQ(r.code, 1);
@@ -229,7 +221,7 @@ TEST(flipped_signature_byte)
     /* A flipped state byte breaks the same signature. */
     ck[145 + 10] ^= 0x01;
     ck[len - 1] ^= 0x80;
-    cli_write(pathf(0, dir, "p.checkpoint"), ck, len);
+    cli_write(cli_path(0, dir, "p.checkpoint"), ck, len);
     expect_refusal(dir, args, 1, "signature does not verify");
     free(ck);
     cli_rmrf(dir);
@@ -240,13 +232,13 @@ TEST(identity_of_another_agent)
 {
     char *dir = committed_dir("ok"), *other = committed_dir("ok");
     size_t len;
-    char *id = cli_read(pathf(0, other, "p.identity"), &len);
+    char *id = cli_read(cli_path(0, other, "p.identity"), &len);
     const char *args[] = { "run", "--checkpoint-dir", dir, "--agent-id",
                            "p",   cli_probe("ok"),    NULL };
 
-    cli_write(pathf(1, dir, "p.identity"), id, len);
+    cli_write(cli_path(1, dir, "p.identity"), id, len);
     expect_refusal(dir, args, 1, "not the key that signed");
-    unlink(pathf(1, dir, "p.identity"));
+    unlink(cli_path(1, dir, "p.identity"));
     expect_refusal(dir, args, 1, "no identity file");
     free(id);
     cli_rmrf(dir);
@@ -258,7 +250,7 @@ TEST(identity_of_another_agent)
 TEST(bad_manifest_json)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *man = pathf(1, work, "m.json");
+    const char *man = cli_path(1, work, "m.json");
     const char *args[] = { "run", "--checkpoint-dir", dir, "--manifest",
                            man,   cli_probe("ok"),    NULL };
     static const char *const bad[] = {
@@ -314,7 +306,7 @@ TEST(checkpoint_ptr_out_of_bounds)
 TEST(memory_growth_past_cap)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *man = pathf(1, work, "m.json");
+    const char *man = cli_path(1, work, "m.json");
     const char *dflt[] = { "run",  "--checkpoint-dir", dir, "--tick-interval",
                            "10ms", cli_probe("grow"),  NULL };
     const char *capped[] = {
@@ -432,17 +424,17 @@ TEST(resume_without_the_identity_file)
 {
     char *a = committed_dir("ok"), *b = cli_tmpdir(), *lone = cli_tmpdir();
     size_t len;
-    char *ck = cli_read(pathf(0, a, "p.checkpoint"), &len);
+    char *ck = cli_read(cli_path(0, a, "p.checkpoint"), &len);
     const char *args[] = { "resume", "--checkpoint",  NULL,
                            "--wasm", cli_probe("ok"), "--checkpoint-dir",
                            b,        "--agent-id",    "p",
                            NULL };
 
     /* Only the checkpoint was copied: igord must not mint a new key. */
-    cli_write(pathf(1, lone, "p.checkpoint"), ck, len);
-    args[2] = pathf(1, lone, "p.checkpoint");
+    cli_write(cli_path(1, lone, "p.checkpoint"), ck, len);
+    args[2] = cli_path(1, lone, "p.checkpoint");
     expect_refusal(b, args, 1, "has a checkpoint but no identity file");
-    ASSERT_TRUE(!cli_exists(pathf(2, b, "p.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(2, b, "p.identity")));
     free(ck);
     cli_rmrf(a);
     cli_rmrf(b);

@@ -18,17 +18,6 @@
 
 #define T_RUN 20000
 
-static char buf[8][1024];
-
-/* dir/rel in buffer slot (each live path has a slot of its own). */
-static const char *pathf(int slot, const char *dir, const char *rel)
-{
-    if ((size_t)snprintf(buf[slot], sizeof(buf[slot]), "%s/%s", dir, rel) >=
-        sizeof(buf[slot]))
-        IG_TEST_FAIL("path too long: %s/%s", dir, rel);
-    return buf[slot];
-}
-
 /* igord run of probe variant as agent p in dir for n ticks. */
 static void run_p(struct cli_result *r,
                   const char *dir,
@@ -101,8 +90,9 @@ static void copy_file(const char *from, const char *to)
 /* Copy p.checkpoint and p.identity of dir into work. */
 static void copy_agent(const char *dir, const char *work)
 {
-    copy_file(pathf(0, dir, "p.checkpoint"), pathf(1, work, "p.checkpoint"));
-    copy_file(pathf(0, dir, "p.identity"), pathf(1, work, "p.identity"));
+    copy_file(cli_path(0, dir, "p.checkpoint"),
+              cli_path(1, work, "p.checkpoint"));
+    copy_file(cli_path(0, dir, "p.identity"), cli_path(1, work, "p.identity"));
 }
 
 static uint64_t tick_of(const char *path)
@@ -121,7 +111,7 @@ static uint64_t tick_of(const char *path)
 /* igord verify of dir/history/p: its exit code, output in *out. */
 static int verify(const char *dir, char **out)
 {
-    const char *args[] = { "verify", pathf(7, dir, "history/p"), NULL };
+    const char *args[] = { "verify", cli_path(7, dir, "history/p"), NULL };
     struct cli_result r;
     int code;
 
@@ -165,13 +155,14 @@ static void forge_v2(const char *v4path, const char *out)
 TEST(unsigned_checkpoint_refused_on_resume)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *out = pathf(2, work, "out");
+    const char *out = cli_path(2, work, "out");
     struct cli_result r;
 
     run_ticks(dir, "2");
     copy_agent(dir, work);
-    forge_v2(pathf(0, dir, "p.checkpoint"), pathf(3, work, "p.checkpoint"));
-    resume_p(&r, pathf(3, work, "p.checkpoint"), out, NULL);
+    forge_v2(cli_path(0, dir, "p.checkpoint"),
+             cli_path(3, work, "p.checkpoint"));
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), out, NULL);
     ASSERT_EQ(r.code, 1);
     ASSERT_STR_CONTAINS(r.err, "unsigned v2 checkpoint (tick 2)");
     ASSERT_STR_CONTAINS(r.err, "--import-unsigned");
@@ -185,15 +176,16 @@ TEST(unsigned_checkpoint_refused_on_resume)
 TEST(unsigned_checkpoint_imported_as_genesis)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *out = pathf(2, work, "out");
+    const char *out = cli_path(2, work, "out");
     struct cli_result r;
     size_t len;
     char *b;
 
     run_ticks(dir, "2");
     copy_agent(dir, work);
-    forge_v2(pathf(0, dir, "p.checkpoint"), pathf(3, work, "p.checkpoint"));
-    resume_p(&r, pathf(3, work, "p.checkpoint"), out, "--import-unsigned");
+    forge_v2(cli_path(0, dir, "p.checkpoint"),
+             cli_path(3, work, "p.checkpoint"));
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), out, "--import-unsigned");
     if (r.code != 0)
         IG_TEST_FAIL("import failed (%d):\n%s", r.code, r.err);
     ASSERT_STR_CONTAINS(r.err,
@@ -201,10 +193,10 @@ TEST(unsigned_checkpoint_imported_as_genesis)
                         "budget 1000000000");
     ASSERT_STR_CONTAINS(r.err, "as the genesis of a new signed chain");
     cli_result_free(&r);
-    b = cli_read(pathf(4, out, "history/p/0000000002.ckpt"), &len);
+    b = cli_read(cli_path(4, out, "history/p/0000000002.ckpt"), &len);
     ASSERT_TRUE(len > 0 && b[0] == 4);
     free(b);
-    ASSERT_EQ(tick_of(pathf(4, out, "p.checkpoint")), 3);
+    ASSERT_EQ(tick_of(cli_path(4, out, "p.checkpoint")), 3);
     expect_valid(out);
     cleanup(dir, work);
 }
@@ -214,27 +206,28 @@ TEST(unsigned_checkpoint_imported_as_genesis)
 TEST(unsigned_checkpoint_verify_and_inspect)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir(), *text;
-    const char *hist = pathf(2, work, "h/history/p");
-    const char *iargs[] = { "inspect", pathf(3, work, "flip.ckpt"), NULL };
+    const char *hist = cli_path(2, work, "h/history/p");
+    const char *iargs[] = { "inspect", cli_path(3, work, "flip.ckpt"), NULL };
     struct cli_result r;
     size_t len;
     char *b;
 
     run_ticks(dir, "2");
-    ASSERT_OK(mkdir(pathf(4, work, "h"), 0755));
-    ASSERT_OK(mkdir(pathf(4, work, "h/history"), 0755));
+    ASSERT_OK(mkdir(cli_path(4, work, "h"), 0755));
+    ASSERT_OK(mkdir(cli_path(4, work, "h/history"), 0755));
     ASSERT_OK(mkdir(hist, 0755));
     /* The forged v2 as tick 2, the real signed tick 3 chained to it. */
-    forge_v2(pathf(0, dir, "p.checkpoint"), pathf(5, hist, "0000000002.ckpt"));
-    ASSERT_EQ(verify(pathf(6, work, "h"), &text), 1);
+    forge_v2(cli_path(0, dir, "p.checkpoint"),
+             cli_path(5, hist, "0000000002.ckpt"));
+    ASSERT_EQ(verify(cli_path(6, work, "h"), &text), 1);
     ASSERT_STR_CONTAINS(text, "Unsigned:       1\n");
     ASSERT_STR_CONTAINS(text, "Lineage:        INVALID (1 error)\n");
     ASSERT_STR_CONTAINS(text, "tick 2: unsigned v2 checkpoint");
     free(text);
     /* Byte 0 of a signed file set to 2: inspect names it unsigned. */
-    b = cli_read(pathf(0, dir, "p.checkpoint"), &len);
+    b = cli_read(cli_path(0, dir, "p.checkpoint"), &len);
     b[0] = 2;
-    cli_write(pathf(3, work, "flip.ckpt"), b, len);
+    cli_write(cli_path(3, work, "flip.ckpt"), b, len);
     free(b);
     cli_run(&r, T_RUN, iargs);
     ASSERT_EQ(r.code, 0);
@@ -256,9 +249,9 @@ TEST(resume_refuses_rollback)
     run_ticks(dir, "2");
     copy_agent(dir, work);
     run_ticks(dir, "3");
-    ASSERT_EQ(tick_of(pathf(4, dir, "p.checkpoint")), 5);
+    ASSERT_EQ(tick_of(cli_path(4, dir, "p.checkpoint")), 5);
     before = cli_snapshot(dir);
-    resume_p(&r, pathf(3, work, "p.checkpoint"), dir, NULL);
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), dir, NULL);
     after = cli_snapshot(dir);
     ASSERT_EQ(r.code, 1);
     ASSERT_STR_CONTAINS(r.err, "already holds agent p at tick 5");
@@ -270,21 +263,21 @@ TEST(resume_refuses_rollback)
     free(after);
     /* The same tick-2 copy, current file moved away: history still
      * holds ticks up to 5, so it is refused all the same. */
-    ASSERT_OK(rename(pathf(4, dir, "p.checkpoint"),
-                     pathf(5, work, "moved.checkpoint")));
-    resume_p(&r, pathf(3, work, "p.checkpoint"), dir, NULL);
+    ASSERT_OK(rename(cli_path(4, dir, "p.checkpoint"),
+                     cli_path(5, work, "moved.checkpoint")));
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), dir, NULL);
     ASSERT_EQ(r.code, 1);
     ASSERT_STR_CONTAINS(r.err, "in its history up to tick 5");
     cli_result_free(&r);
-    ASSERT_OK(rename(pathf(5, work, "moved.checkpoint"),
-                     pathf(4, dir, "p.checkpoint")));
+    ASSERT_OK(rename(cli_path(5, work, "moved.checkpoint"),
+                     cli_path(4, dir, "p.checkpoint")));
     /* Byte-identical to the current checkpoint: continues at tick 6. */
     copy_agent(dir, work);
-    resume_p(&r, pathf(3, work, "p.checkpoint"), dir, NULL);
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), dir, NULL);
     if (r.code != 0)
         IG_TEST_FAIL("resume of the current file failed:\n%s", r.err);
     cli_result_free(&r);
-    ASSERT_EQ(tick_of(pathf(4, dir, "p.checkpoint")), 6);
+    ASSERT_EQ(tick_of(cli_path(4, dir, "p.checkpoint")), 6);
     expect_valid(dir);
     cleanup(dir, work);
 }
@@ -296,12 +289,12 @@ TEST(blocked_history_commits_nothing)
     char *dir = cli_tmpdir();
     struct cli_result r;
 
-    cli_write(pathf(0, dir, "history"), "", 0);
+    cli_write(cli_path(0, dir, "history"), "", 0);
     run_p(&r, dir, "1", "ok");
     ASSERT_TRUE(r.code != 0 && r.signo == 0);
     ASSERT_STR_CONTAINS(r.err, "checkpoint failed, nothing committed");
-    ASSERT_TRUE(!cli_exists(pathf(1, dir, "p.checkpoint")));
-    ASSERT_TRUE(!cli_exists(pathf(1, dir, "p.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(1, dir, "p.checkpoint")));
+    ASSERT_TRUE(!cli_exists(cli_path(1, dir, "p.identity")));
     cli_result_free(&r);
     cleanup(dir, NULL);
 }
@@ -315,7 +308,7 @@ TEST(crashed_save_repaired_on_next_run)
 
     /* Current written, history entry lost (the old write order). */
     run_ticks(dir, "2");
-    ASSERT_OK(unlink(pathf(0, dir, "history/p/0000000002.ckpt")));
+    ASSERT_OK(unlink(cli_path(0, dir, "history/p/0000000002.ckpt")));
     run_p(&r, dir, "1", "ok");
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "wrote the missing history entry");
@@ -323,14 +316,14 @@ TEST(crashed_save_repaired_on_next_run)
     expect_valid(dir);
     /* History entry written, current not yet replaced (the new order):
      * tick 4 archived while the current file still says tick 3. */
-    copy_file(pathf(0, dir, "p.checkpoint"), pathf(1, work, "t3"));
+    copy_file(cli_path(0, dir, "p.checkpoint"), cli_path(1, work, "t3"));
     run_ticks(dir, "1");
-    copy_file(pathf(1, work, "t3"), pathf(0, dir, "p.checkpoint"));
+    copy_file(cli_path(1, work, "t3"), cli_path(0, dir, "p.checkpoint"));
     run_p(&r, dir, "1", "ok");
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "completed an interrupted save");
     cli_result_free(&r);
-    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 5);
+    ASSERT_EQ(tick_of(cli_path(0, dir, "p.checkpoint")), 5);
     expect_valid(dir);
     cleanup(dir, work);
 }
@@ -348,16 +341,16 @@ TEST(history_keep_prunes_and_verifies)
 
     for (int i = 0; i < 3; i++)
         run_ticks(dir, "1");
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000001.ckpt")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "history/p/0000000001.ckpt")));
     cli_run(&r, T_RUN, args);
     if (r.code != 0)
         IG_TEST_FAIL("run failed (%d):\n%s", r.code, r.err);
     cli_result_free(&r);
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "history/p/0000000001.ckpt")));
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "history/p/0000000002.ckpt")));
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000003.ckpt")));
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000004.ckpt")));
-    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 4);
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "history/p/0000000001.ckpt")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "history/p/0000000002.ckpt")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "history/p/0000000003.ckpt")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "history/p/0000000004.ckpt")));
+    ASSERT_EQ(tick_of(cli_path(0, dir, "p.checkpoint")), 4);
     ASSERT_EQ(verify(dir, &out), 0);
     ASSERT_STR_CONTAINS(out, "starts at tick 3 (older entries pruned");
     ASSERT_STR_CONTAINS(out, "Lineage:        VALID");
@@ -370,7 +363,7 @@ TEST(history_keep_prunes_and_verifies)
 static void forge_next_entry(const char *dir, const char *name)
 {
     size_t len;
-    char *b = cli_read(pathf(0, dir, "p.checkpoint"), &len);
+    char *b = cli_read(cli_path(0, dir, "p.checkpoint"), &len);
     struct ig_identity other;
     uint8_t *blob = NULL;
     struct ig_ckpt c;
@@ -382,7 +375,7 @@ static void forge_next_entry(const char *dir, const char *name)
     c.tick++;
     c.budget = 1000000000;
     ASSERT_OK(ig_ckpt_build_v4(&c, other.secret, &blob, &blen));
-    cli_write(pathf(1, dir, name), blob, blen);
+    cli_write(cli_path(1, dir, name), blob, blen);
     free(blob);
     free(b);
     ig_identity_wipe(&other);
@@ -406,12 +399,12 @@ TEST(forged_history_entry_not_adopted)
     ASSERT_TRUE(strstr(r.err, "completed an interrupted save") == NULL);
     ASSERT_STR_CONTAINS(r.out, "resumed from checkpoint at tick 2");
     cli_result_free(&r);
-    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 3);
+    ASSERT_EQ(tick_of(cli_path(0, dir, "p.checkpoint")), 3);
     ASSERT_TRUE(
-      cli_exists(pathf(0, dir, "history/p/0000000003.ckpt.rejected")));
+      cli_exists(cli_path(0, dir, "history/p/0000000003.ckpt.rejected")));
     expect_valid(dir);
     run_ticks(dir, "1");
-    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 4);
+    ASSERT_EQ(tick_of(cli_path(0, dir, "p.checkpoint")), 4);
     cleanup(dir, NULL);
 }
 
@@ -419,13 +412,13 @@ TEST(forged_history_entry_not_adopted)
 static void sign_at(const char *dir, uint64_t tick, const char *out)
 {
     size_t len;
-    char *b = cli_read(pathf(0, dir, "p.checkpoint"), &len);
+    char *b = cli_read(cli_path(0, dir, "p.checkpoint"), &len);
     struct ig_identity id;
     uint8_t *blob = NULL;
     struct ig_ckpt c;
     size_t blen = 0;
 
-    ASSERT_OK(ig_identity_load(pathf(1, dir, "p.identity"), &id, NULL, 0));
+    ASSERT_OK(ig_identity_load(cli_path(1, dir, "p.identity"), &id, NULL, 0));
     ASSERT_OK(ig_ckpt_parse((uint8_t *)b, len, &c, NULL, 0));
     c.tick = tick;
     ASSERT_OK(ig_ckpt_build_v4(&c, id.secret, &blob, &blen));
@@ -440,8 +433,8 @@ static void sign_at(const char *dir, uint64_t tick, const char *out)
  * and the warning names both. */
 static void expect_entry_set_aside(const char *dir)
 {
-    const char *e = pathf(2, dir, "history/p/0000000003.ckpt");
-    const char *aside = pathf(3, dir, "history/p/0000000003.ckpt.rejected");
+    const char *e = cli_path(2, dir, "history/p/0000000003.ckpt");
+    const char *aside = cli_path(3, dir, "history/p/0000000003.ckpt.rejected");
     size_t len, alen;
     char *before = cli_read(e, &len), *after;
     struct cli_result r;
@@ -452,7 +445,7 @@ static void expect_entry_set_aside(const char *dir)
     ASSERT_STR_CONTAINS(r.err, e);
     ASSERT_STR_CONTAINS(r.err, aside);
     cli_result_free(&r);
-    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 3);
+    ASSERT_EQ(tick_of(cli_path(0, dir, "p.checkpoint")), 3);
     after = cli_read(aside, &alen);
     ASSERT_EQ(alen, len);
     ASSERT_MEM_EQ(after, before, len);
@@ -468,7 +461,7 @@ static void expect_entry_set_aside(const char *dir)
 TEST(stray_next_entry_set_aside)
 {
     char *dir = cli_tmpdir();
-    const char *e = pathf(4, dir, "history/p/0000000003.ckpt");
+    const char *e = cli_path(4, dir, "history/p/0000000003.ckpt");
     size_t len;
     char *b;
 
@@ -477,13 +470,13 @@ TEST(stray_next_entry_set_aside)
     expect_entry_set_aside(dir);
     /* Back to tick 2, with tick 3 signed by the agent's key from tick
      * 2's fields: its prev hash is tick 1's, not tick 2's. */
-    copy_file(pathf(0, dir, "history/p/0000000002.ckpt"),
-              pathf(1, dir, "p.checkpoint"));
+    copy_file(cli_path(0, dir, "history/p/0000000002.ckpt"),
+              cli_path(1, dir, "p.checkpoint"));
     sign_at(dir, 3, e);
     expect_entry_set_aside(dir);
     /* Back to tick 2 again; tick 3's real entry, one bit changed. */
-    copy_file(pathf(0, dir, "history/p/0000000002.ckpt"),
-              pathf(1, dir, "p.checkpoint"));
+    copy_file(cli_path(0, dir, "history/p/0000000002.ckpt"),
+              cli_path(1, dir, "p.checkpoint"));
     b = cli_read(e, &len);
     b[len - 1] ^= 1; /* the state's last byte: the signature breaks */
     cli_write(e, b, len);
@@ -504,16 +497,16 @@ TEST(history_keep_ignores_later_files)
     struct cli_result r;
 
     run_ticks(dir, "3");
-    cli_write(pathf(0, dir, "history/p/0000000099.ckpt"), "junk", 4);
+    cli_write(cli_path(0, dir, "history/p/0000000099.ckpt"), "junk", 4);
     cli_run(&r, T_RUN, args);
     if (r.code != 0)
         IG_TEST_FAIL("run failed (%d):\n%s", r.code, r.err);
     cli_result_free(&r);
-    ASSERT_EQ(tick_of(pathf(0, dir, "p.checkpoint")), 4);
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "history/p/0000000002.ckpt")));
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000003.ckpt")));
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000004.ckpt")));
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "history/p/0000000099.ckpt")));
+    ASSERT_EQ(tick_of(cli_path(0, dir, "p.checkpoint")), 4);
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "history/p/0000000002.ckpt")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "history/p/0000000003.ckpt")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "history/p/0000000004.ckpt")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "history/p/0000000099.ckpt")));
     cleanup(dir, NULL);
 }
 
@@ -522,8 +515,8 @@ TEST(history_keep_ignores_later_files)
  * the link left as it was and no checkpoint made. */
 static void expect_dangling_refused(const char *dir, const char *also)
 {
-    const char *link = pathf(5, dir, "p.identity");
-    const char *target = pathf(6, dir, "unmounted/p.identity");
+    const char *link = cli_path(5, dir, "p.identity");
+    const char *target = cli_path(6, dir, "unmounted/p.identity");
     char back[1024];
     struct cli_result r;
     ssize_t n;
@@ -550,11 +543,11 @@ TEST(dangling_identity_link_refused)
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
 
     expect_dangling_refused(dir, "symlink");
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "p.checkpoint")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "p.checkpoint")));
     run_ticks(work, "1");
-    ASSERT_OK(unlink(pathf(0, work, "p.identity")));
+    ASSERT_OK(unlink(cli_path(0, work, "p.identity")));
     expect_dangling_refused(work, "has a checkpoint but its identity file");
-    ASSERT_EQ(tick_of(pathf(0, work, "p.checkpoint")), 1);
+    ASSERT_EQ(tick_of(cli_path(0, work, "p.checkpoint")), 1);
     cleanup(dir, work);
 }
 
@@ -570,21 +563,24 @@ TEST(failed_resume_removes_what_it_made)
     run_ticks(dir, "1");
     copy_agent(dir, work);
     ASSERT_OK(ig_identity_generate(&other));
-    ASSERT_OK(ig_identity_save(pathf(0, work, "p.identity"), &other, NULL, 0));
+    ASSERT_OK(
+      ig_identity_save(cli_path(0, work, "p.identity"), &other, NULL, 0));
     ig_identity_wipe(&other);
-    resume_p(&r, pathf(2, work, "p.checkpoint"), pathf(3, work, "new"), NULL);
+    resume_p(
+      &r, cli_path(2, work, "p.checkpoint"), cli_path(3, work, "new"), NULL);
     ASSERT_EQ(r.code, 1);
     ASSERT_STR_CONTAINS(r.err, "is not the key");
     cli_result_free(&r);
-    ASSERT_TRUE(!cli_exists(pathf(3, work, "new")));
-    ASSERT_OK(mkdir(pathf(3, work, "old"), 0755));
-    cli_write(pathf(4, work, "old/keep"), "x", 1);
-    resume_p(&r, pathf(2, work, "p.checkpoint"), pathf(3, work, "old"), NULL);
+    ASSERT_TRUE(!cli_exists(cli_path(3, work, "new")));
+    ASSERT_OK(mkdir(cli_path(3, work, "old"), 0755));
+    cli_write(cli_path(4, work, "old/keep"), "x", 1);
+    resume_p(
+      &r, cli_path(2, work, "p.checkpoint"), cli_path(3, work, "old"), NULL);
     ASSERT_EQ(r.code, 1);
     cli_result_free(&r);
-    ASSERT_TRUE(cli_exists(pathf(4, work, "old/keep")));
-    ASSERT_TRUE(!cli_exists(pathf(4, work, "old/p.lock")));
-    ASSERT_TRUE(!cli_exists(pathf(4, work, "old/history")));
+    ASSERT_TRUE(cli_exists(cli_path(4, work, "old/keep")));
+    ASSERT_TRUE(!cli_exists(cli_path(4, work, "old/p.lock")));
+    ASSERT_TRUE(!cli_exists(cli_path(4, work, "old/history")));
     cleanup(dir, work);
 }
 
@@ -593,29 +589,29 @@ TEST(failed_resume_removes_what_it_made)
 TEST(tick_at_uint64_max_refused)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *out = pathf(2, work, "out");
+    const char *out = cli_path(2, work, "out");
     struct cli_result r;
     size_t a, b;
     char *x, *y;
 
     run_ticks(dir, "1");
     copy_agent(dir, work);
-    sign_at(dir, UINT64_MAX, pathf(3, work, "p.checkpoint"));
-    resume_p(&r, pathf(3, work, "p.checkpoint"), out, NULL);
+    sign_at(dir, UINT64_MAX, cli_path(3, work, "p.checkpoint"));
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), out, NULL);
     ASSERT_TRUE(r.code != 0 && r.signo == 0);
     ASSERT_STR_CONTAINS(r.err, "tick number is at its maximum");
     ASSERT_STR_CONTAINS(r.err, "18446744073709551615");
     ASSERT_TRUE(strstr(r.err, "tick 0") == NULL);
     cli_result_free(&r);
-    x = cli_read(pathf(4, work, "p.checkpoint"), &a);
-    y = cli_read(pathf(5, out, "p.checkpoint"), &b);
+    x = cli_read(cli_path(4, work, "p.checkpoint"), &a);
+    y = cli_read(cli_path(5, out, "p.checkpoint"), &b);
     ASSERT_EQ(a, b);
     ASSERT_MEM_EQ(x, y, a);
     free(x);
     free(y);
     ASSERT_TRUE(
-      cli_exists(pathf(4, out, "history/p/18446744073709551615.ckpt")));
-    ASSERT_TRUE(!cli_exists(pathf(4, out, "history/p/0000000000.ckpt")));
+      cli_exists(cli_path(4, out, "history/p/18446744073709551615.ckpt")));
+    ASSERT_TRUE(!cli_exists(cli_path(4, out, "history/p/0000000000.ckpt")));
     cleanup(dir, work);
 }
 
@@ -625,13 +621,13 @@ TEST(tick_at_uint64_max_refused)
 TEST(last_tick_number_is_committed)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *out = pathf(2, work, "out");
+    const char *out = cli_path(2, work, "out");
     struct cli_result r;
 
     run_ticks(dir, "1");
     copy_agent(dir, work);
-    sign_at(dir, UINT64_MAX - 1, pathf(3, work, "p.checkpoint"));
-    resume_p(&r, pathf(3, work, "p.checkpoint"), out, "--ticks=2");
+    sign_at(dir, UINT64_MAX - 1, cli_path(3, work, "p.checkpoint"));
+    resume_p(&r, cli_path(3, work, "p.checkpoint"), out, "--ticks=2");
     ASSERT_EQ(r.code, 1);
     ASSERT_STR_CONTAINS(r.err, "tick 18446744073709551615: ");
     ASSERT_STR_CONTAINS(r.err, "tick number is at its maximum");
@@ -641,9 +637,9 @@ TEST(last_tick_number_is_committed)
     ASSERT_TRUE(strstr(r.err, "failed tick") == NULL);
     ASSERT_TRUE(strstr(r.err, "nothing was committed") == NULL);
     cli_result_free(&r);
-    ASSERT_EQ(tick_of(pathf(4, out, "p.checkpoint")), UINT64_MAX);
+    ASSERT_EQ(tick_of(cli_path(4, out, "p.checkpoint")), UINT64_MAX);
     ASSERT_TRUE(
-      cli_exists(pathf(4, out, "history/p/18446744073709551615.ckpt")));
+      cli_exists(cli_path(4, out, "history/p/18446744073709551615.ckpt")));
     expect_valid(out);
     cleanup(dir, work);
 }
@@ -661,7 +657,7 @@ TEST(first_tick_failure_says_nothing_committed)
     ASSERT_STR_CONTAINS(r.err, "nothing was committed");
     ASSERT_TRUE(strstr(r.err, "(tick 0)") == NULL);
     ASSERT_TRUE(strstr(r.err, "last committed checkpoint") == NULL);
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "p.checkpoint")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "p.checkpoint")));
     cli_result_free(&r);
     cleanup(dir, NULL);
 }
@@ -671,14 +667,15 @@ TEST(first_tick_failure_says_nothing_committed)
 TEST(resume_missing_identity_names_path)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *out = pathf(2, work, "out");
+    const char *out = cli_path(2, work, "out");
     struct cli_result r;
 
     run_ticks(dir, "1");
-    copy_file(pathf(0, dir, "p.checkpoint"), pathf(1, work, "foo.checkpoint"));
-    resume_p(&r, pathf(3, work, "foo.checkpoint"), out, NULL);
+    copy_file(cli_path(0, dir, "p.checkpoint"),
+              cli_path(1, work, "foo.checkpoint"));
+    resume_p(&r, cli_path(3, work, "foo.checkpoint"), out, NULL);
     ASSERT_EQ(r.code, 1);
-    ASSERT_STR_CONTAINS(r.err, pathf(4, work, "foo.identity"));
+    ASSERT_STR_CONTAINS(r.err, cli_path(4, work, "foo.identity"));
     ASSERT_TRUE(strstr(r.err, "(ok.identity)") == NULL);
     ASSERT_TRUE(!cli_exists(out));
     cli_result_free(&r);

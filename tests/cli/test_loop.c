@@ -16,14 +16,6 @@
 #define T_SHORT 20000
 #define FAST "--tick-interval", "20ms", "--checkpoint-interval", "100ms"
 
-static char path_buf[4][1024];
-
-static const char *pathf(int slot, const char *dir, const char *rel)
-{
-    snprintf(path_buf[slot], sizeof(path_buf[slot]), "%s/%s", dir, rel);
-    return path_buf[slot];
-}
-
 /* Start the probe in dir, let it reach "tick <n>:", then send sig. */
 static void signal_at_tick(const char *dir,
                            int n,
@@ -76,11 +68,11 @@ TEST(run_ticks_then_sigint_commits)
     ASSERT_TRUE(strstr(r.err, "final checkpoint committed") ||
                 (strstr(r.err, "final checkpoint: tick ") &&
                  strstr(r.err, " already committed")));
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "ok.checkpoint")));
-    ASSERT_OK(stat(pathf(1, dir, "ok.identity"), &st));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "ok.checkpoint")));
+    ASSERT_OK(stat(cli_path(1, dir, "ok.identity"), &st));
     ASSERT_EQ(st.st_mode & 0777, 0600);
-    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 3);
-    ASSERT_TRUE(cli_exists(pathf(2, dir, "history/ok")));
+    ASSERT_TRUE(cli_inspect_tick(cli_path(0, dir, "ok.checkpoint")) >= 3);
+    ASSERT_TRUE(cli_exists(cli_path(2, dir, "history/ok")));
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
@@ -97,7 +89,7 @@ TEST(run_again_resumes_from_the_tick)
     run_until_tick(dir, 2, &r);
     ASSERT_EQ(r.code, 0);
     cli_result_free(&r);
-    first = cli_inspect_tick(pathf(0, dir, "ok.checkpoint"));
+    first = cli_inspect_tick(cli_path(0, dir, "ok.checkpoint"));
     ASSERT_TRUE(first >= 2);
 
     run_until_tick(dir, (int)first + 2, &r);
@@ -111,10 +103,11 @@ TEST(run_again_resumes_from_the_tick)
     snprintf(needle, sizeof(needle), "tick %ld:", first);
     ASSERT_EQ(cli_count(r.err, needle), 0);
     ASSERT_STR_CONTAINS(r.err, "probe: resumed");
-    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= first + 2);
+    ASSERT_TRUE(cli_inspect_tick(cli_path(0, dir, "ok.checkpoint")) >=
+                first + 2);
     cli_result_free(&r);
 
-    hist[1] = pathf(1, dir, "history/ok");
+    hist[1] = cli_path(1, dir, "history/ok");
     cli_run(&r, T_SHORT, hist);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.out, "VALID");
@@ -151,7 +144,7 @@ TEST(resume_in_another_dir_keeps_identity_and_lineage)
     sscanf(d, "DID: %79s", did_a);
     cli_result_free(&r);
 
-    args[2] = pathf(0, a, "ok.checkpoint");
+    args[2] = cli_path(0, a, "ok.checkpoint");
     cli_run(&r, T_SHORT, args);
     ASSERT_EQ(r.signo, 0);
     ASSERT_EQ(r.code, 0);
@@ -159,16 +152,16 @@ TEST(resume_in_another_dir_keeps_identity_and_lineage)
     ASSERT_STR_CONTAINS(r.out, "resumed from checkpoint");
     cli_result_free(&r);
 
-    id_a = cli_read(pathf(1, a, "ok.identity"), &la);
-    id_b = cli_read(pathf(2, b, "ok.identity"), &lb);
+    id_a = cli_read(cli_path(1, a, "ok.identity"), &la);
+    id_b = cli_read(cli_path(2, b, "ok.identity"), &lb);
     ASSERT_EQ(la, 68);
     ASSERT_EQ(lb, 68);
     ASSERT_MEM_EQ(id_a, id_b, 68);
     free(id_a);
     free(id_b);
 
-    verify[1] = pathf(1, a, "history/ok");
-    verify[2] = pathf(2, b, "history/ok");
+    verify[1] = cli_path(1, a, "history/ok");
+    verify[2] = cli_path(2, b, "history/ok");
     cli_run(&r, T_SHORT, verify);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.out, "VALID");
@@ -201,7 +194,7 @@ TEST(budget_exhaustion_ends_at_exactly_zero)
     ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
     cli_result_free(&r);
 
-    insp[1] = pathf(0, dir, "ok.checkpoint");
+    insp[1] = cli_path(0, dir, "ok.checkpoint");
     cli_run(&r, T_SHORT, insp);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.out, "0.000000 (0 microcents)");
@@ -232,8 +225,9 @@ TEST(max_ticks_stops_with_final_checkpoint)
     cli_run(&r, T_SHORT, args);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.out, "Agent:    counted");
-    ASSERT_EQ(cli_inspect_tick(pathf(0, dir, "counted.checkpoint")), 4);
-    ASSERT_TRUE(cli_exists(pathf(1, dir, "history/counted/0000000004.ckpt")));
+    ASSERT_EQ(cli_inspect_tick(cli_path(0, dir, "counted.checkpoint")), 4);
+    ASSERT_TRUE(
+      cli_exists(cli_path(1, dir, "history/counted/0000000004.ckpt")));
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
@@ -249,7 +243,7 @@ TEST(sigterm_commits_like_sigint)
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "Terminated received, stopping");
     ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
-    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
+    ASSERT_TRUE(cli_inspect_tick(cli_path(0, dir, "ok.checkpoint")) >= 2);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
@@ -273,7 +267,7 @@ TEST(more_work_ticks_at_the_fast_interval)
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "tick 5:");
     ASSERT_STR_CONTAINS(r.err, "more work");
-    ASSERT_EQ(cli_inspect_tick(pathf(0, dir, "more.checkpoint")), 5);
+    ASSERT_EQ(cli_inspect_tick(cli_path(0, dir, "more.checkpoint")), 5);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);

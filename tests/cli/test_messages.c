@@ -15,14 +15,6 @@
 
 #define T_RUN 20000
 
-static char path_buf[4][1024];
-
-static const char *pathf(int slot, const char *dir, const char *rel)
-{
-    snprintf(path_buf[slot], sizeof(path_buf[slot]), "%s/%s", dir, rel);
-    return path_buf[slot];
-}
-
 /* Run igord with args: it must exit with code, and stream (r.out or
  * r.err, chosen by on_out) must hold msg. r is the caller's to free. */
 static void expect(struct cli_result *r,
@@ -198,7 +190,7 @@ TEST(node_deadlines_say_whether_they_turn_off)
 TEST(flag_errors_name_the_flag_and_the_problem)
 {
     char *dir = cli_tmpdir();
-    const char *ck = pathf(0, dir, "ck");
+    const char *ck = cli_path(0, dir, "ck");
     const char *price[] = { "run", "--checkpoint-dir", ck,  "--price",
                             "-0",  cli_probe("ok"),    NULL };
     const char *empty[] = { "run", "--checkpoint-dir=", cli_probe("ok"), NULL };
@@ -238,18 +230,18 @@ TEST(missing_manifest_is_named)
     char *wasm = cli_read(cli_probe("ok"), &len);
     const char *args[] = { "run",
                            "--checkpoint-dir",
-                           pathf(1, dir, "ck"),
-                           pathf(0, dir, "foo.wasm"),
+                           cli_path(1, dir, "ck"),
+                           cli_path(0, dir, "foo.wasm"),
                            NULL };
     char want[1100];
     struct cli_result r;
 
     ASSERT_TRUE(len > 8);
-    cli_write(pathf(0, dir, "foo.wasm"), wasm, len);
+    cli_write(cli_path(0, dir, "foo.wasm"), wasm, len);
     snprintf(want,
              sizeof(want),
              "no manifest was found (looked for %s)",
-             pathf(2, dir, "foo.manifest.json"));
+             cli_path(2, dir, "foo.manifest.json"));
     expect(&r, args, 1, 0, want);
     ASSERT_TRUE(strstr(r.err, "which the manifest does not grant") == NULL);
     cli_result_free(&r);
@@ -263,7 +255,7 @@ TEST(missing_manifest_is_named)
 TEST(loose_identity_warned_only_when_good)
 {
     char *dir = cli_tmpdir();
-    const char *id = pathf(0, dir, "ok.identity");
+    const char *id = cli_path(0, dir, "ok.identity");
     const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
                            "1",   "--tick-interval",  "10ms", cli_probe("ok"),
                            NULL };
@@ -309,8 +301,8 @@ TEST(loose_identity_beside_checkpoint_warned)
     const char *run[] = { "run", "--checkpoint-dir", dir,    "--ticks",
                           "1",   "--tick-interval",  "10ms", cli_probe("ok"),
                           NULL };
-    const char *ckpt = pathf(0, dir, "ok.checkpoint");
-    const char *id = pathf(1, dir, "ok.identity");
+    const char *ckpt = cli_path(0, dir, "ok.checkpoint");
+    const char *id = cli_path(1, dir, "ok.identity");
     char *there = cli_tmpdir();
     const char *resume[] = { "resume",
                              "--checkpoint",
@@ -335,7 +327,7 @@ TEST(loose_identity_beside_checkpoint_warned)
     cli_result_free(&r);
     ASSERT_EQ(stat(id, &st), 0);
     ASSERT_EQ(st.st_mode & 0777, 0644);
-    ASSERT_EQ(stat(pathf(2, there, "ok.identity"), &st), 0);
+    ASSERT_EQ(stat(cli_path(2, there, "ok.identity"), &st), 0);
     ASSERT_EQ(st.st_mode & 0777, 0600);
     cli_rmrf(there);
     cli_rmrf(dir);

@@ -17,14 +17,6 @@
 
 #define T_RUN 20000
 
-static char path_buf[4][1024];
-
-static const char *pathf(int slot, const char *dir, const char *rel)
-{
-    snprintf(path_buf[slot], sizeof(path_buf[slot]), "%s/%s", dir, rel);
-    return path_buf[slot];
-}
-
 /* Spawn igord and wait until its output holds needle. */
 static void spawn_until(struct cli_proc *p,
                         const char *const *args,
@@ -80,7 +72,7 @@ TEST(second_process_on_the_same_agent_is_refused)
     cli_result_free(&r2);
 
     /* The lock file of the ended process does not block the next run. */
-    ASSERT_TRUE(cli_exists(pathf(0, dir, "ok.lock")));
+    ASSERT_TRUE(cli_exists(cli_path(0, dir, "ok.lock")));
     {
         const char *again[] = {
             "run",  "--checkpoint-dir", dir, "--ticks", "1", "--tick-interval",
@@ -111,7 +103,7 @@ TEST(sighup_stops_with_a_final_checkpoint)
     ASSERT_EQ(r.signo, 0);
     ASSERT_EQ(r.code, 0);
     ASSERT_STR_CONTAINS(r.err, "final checkpoint committed");
-    ASSERT_TRUE(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")) >= 2);
+    ASSERT_TRUE(cli_inspect_tick(cli_path(0, dir, "ok.checkpoint")) >= 2);
     cli_result_free(&r);
     cli_rmrf(dir);
     free(dir);
@@ -146,7 +138,7 @@ TEST(closed_output_pipe_does_not_kill_the_run)
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(!WIFSIGNALED(status));
     ASSERT_EQ(WEXITSTATUS(status), 0);
-    ASSERT_EQ(cli_inspect_tick(pathf(0, dir, "ok.checkpoint")), 6);
+    ASSERT_EQ(cli_inspect_tick(cli_path(0, dir, "ok.checkpoint")), 6);
     cli_rmrf(dir);
     free(dir);
 }
@@ -180,7 +172,7 @@ TEST(zero_and_decimal_durations)
                           "1.5s", cli_probe("ok"),    NULL };
 
     expect_exit(zero, 2, "--tick-timeout: duration '0' must be more than zero");
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "ok.identity")));
     expect_exit(junk, 2, "--tick-interval: bad duration '1.5.s'");
     expect_exit(dec, 0, "final checkpoint committed");
     cli_rmrf(dir);
@@ -200,8 +192,8 @@ TEST(usage_mistakes_exit_2_before_anything_is_made)
 
     expect_exit(id, 2, "agent ID has a character outside");
     expect_exit(zero, 2, "--budget 0: a run needs a budget above zero");
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.identity")));
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.checkpoint")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "ok.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "ok.checkpoint")));
     expect_exit(ping, 2, "/ip4/127.0.0.1/tcp/notaport: ");
     cli_run(&r, T_RUN, help);
     ASSERT_EQ(r.code, 0);
@@ -219,7 +211,7 @@ static void write_text(const char *path, const char *text)
 TEST(manifest_errors_name_the_manifest_file)
 {
     char *dir = cli_tmpdir(), *work = cli_tmpdir();
-    const char *man = pathf(1, work, "m.json");
+    const char *man = cli_path(1, work, "m.json");
     const char *args[] = { "run", "--checkpoint-dir", dir, "--manifest",
                            man,   cli_probe("ok"),    NULL };
     char want[1200];
@@ -233,7 +225,7 @@ TEST(manifest_errors_name_the_manifest_file)
     write_text(man, "{\"resource_limits\":{\"max_memory_bytes\":0}}");
     snprintf(want, sizeof(want), "igord: manifest %s: resource_limits", man);
     expect_exit(args, 1, want);
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "ok.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "ok.identity")));
     cli_rmrf(dir);
     cli_rmrf(work);
     free(dir);
@@ -296,7 +288,7 @@ TEST(huge_table_fails_the_load)
 
     expect_exit(args, 1, "table");
     expect_exit(args, 1, "1000000");
-    ASSERT_TRUE(!cli_exists(pathf(0, dir, "big_table.identity")));
+    ASSERT_TRUE(!cli_exists(cli_path(0, dir, "big_table.identity")));
     cli_rmrf(dir);
     free(dir);
 }
@@ -316,7 +308,7 @@ static char *committed_ok(void)
 TEST(identity_with_trailing_bytes_refused)
 {
     char *dir = committed_ok();
-    const char *id = pathf(0, dir, "ok.identity");
+    const char *id = cli_path(0, dir, "ok.identity");
     const char *args[] = { "run", "--checkpoint-dir", dir,    "--ticks",
                            "1",   "--tick-interval",  "10ms", cli_probe("ok"),
                            NULL };
@@ -349,9 +341,9 @@ TEST(verify_reports_entries_that_are_not_files)
     snprintf(hist, sizeof(hist), "%s/history/ok", dir);
     snprintf(real, sizeof(real), "%s/0000000002.ckpt", hist);
     ASSERT_TRUE(cli_exists(real));
-    ASSERT_EQ(symlink(real, pathf(0, hist, "0000000097.ckpt")), 0);
-    ASSERT_EQ(mkfifo(pathf(0, hist, "0000000098.ckpt"), 0644), 0);
-    ASSERT_EQ(mkdir(pathf(0, hist, "0000000099.ckpt"), 0755), 0);
+    ASSERT_EQ(symlink(real, cli_path(0, hist, "0000000097.ckpt")), 0);
+    ASSERT_EQ(mkfifo(cli_path(0, hist, "0000000098.ckpt"), 0644), 0);
+    ASSERT_EQ(mkdir(cli_path(0, hist, "0000000099.ckpt"), 0755), 0);
     cli_run(&r, T_RUN, args);
     ASSERT_EQ(r.signo, 0);
     ASSERT_EQ(r.code, 1);
