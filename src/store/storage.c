@@ -644,11 +644,14 @@ int ig_store_remove(struct ig_store *s,
     return 0;
 }
 
-/* A history entry name: ten or more digits, then ".ckpt". */
+/* A history entry name: exactly what the store writes for its tick
+ * ("%010llu.ckpt"), so a look-alike such as 00000000003.ckpt is never
+ * taken for tick 3, counted, or pruned under the real entry's name. */
 static int tick_name(const char *n, uint64_t *tick)
 {
     size_t len = strlen(n), i;
     uint64_t v = 0;
+    char canon[32];
 
     if (len < 15 || len > 25 || strcmp(n + len - 5, ".ckpt") != 0)
         return 0;
@@ -659,6 +662,9 @@ static int tick_name(const char *n, uint64_t *tick)
             return 0;
         v = v * 10 + d;
     }
+    snprintf(canon, sizeof(canon), "%010llu.ckpt", (unsigned long long)v);
+    if (strcmp(canon, n) != 0)
+        return 0;
     *tick = v;
     return 1;
 }

@@ -867,6 +867,44 @@ TEST(store_prune_ignores_later_entries)
     st_done();
 }
 
+/* Names that read as a tick but are not the one the store writes
+ * (eleven digits for tick 1 and 3) are not entries: they are neither
+ * counted nor pruned, and the real entries are kept by their count. */
+TEST(store_prune_ignores_lookalike_names)
+{
+    char *dir = st_tmpdir(), p[512];
+    struct ig_store *s = NULL;
+    uint8_t *b[5];
+    size_t len[5];
+    uint64_t newest = 0;
+
+    ASSERT_OK(ig_store_open(dir, 0, &s, NULL, 0));
+    for (int i = 0; i < 5; i++) {
+        b[i] = i ? next_blob(b[i - 1], len[i - 1], (uint64_t)i, &len[i])
+                 : example_blob(0, NULL, &len[0]);
+        ASSERT_OK(ig_store_save_checkpoint(s, "x", b[i], len[i], NULL, 0));
+    }
+    snprintf(p, sizeof(p), "%s/history/x/00000000001.ckpt", dir);
+    st_write(p, "junk", 4);
+    snprintf(p, sizeof(p), "%s/history/x/00000000003.ckpt", dir);
+    st_write(p, "junk", 4);
+    snprintf(p, sizeof(p), "%s/history/x/00000000009.ckpt", dir);
+    st_write(p, "junk", 4);
+    ASSERT_OK(ig_store_history_newest(s, "x", &newest, NULL, 0));
+    ASSERT_EQ(newest, 4);
+    ASSERT_OK(ig_store_prune_history(s, "x", 3, 4, NULL, 0));
+    ASSERT_TRUE(!file_exists(dir, "history/x/0000000001.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000002.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000003.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/0000000004.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/00000000001.ckpt"));
+    ASSERT_TRUE(file_exists(dir, "history/x/00000000003.ckpt"));
+    for (int i = 0; i < 5; i++)
+        free(b[i]);
+    ig_store_close(s);
+    st_done();
+}
+
 /* Commit b (chained to the current a, tick 10) over what is already at
  * history/x/0000000010.ckpt: the save goes through, the old file is at
  * aside (relative to dir) with its bytes, and what names both. */
