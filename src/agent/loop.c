@@ -28,6 +28,7 @@ struct loop {
     char comp[160];
     int sfd;
     sigset_t old_mask;
+    struct sigaction old_sa[3]; /* the stop signals' handlers before us */
     uint64_t next_tick;
     uint64_t next_ckpt;
     uint64_t ticks;
@@ -43,6 +44,10 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static const int stop_sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+
+static void on_tick_signal(int sig);
+
 static void stop_signals(sigset_t *set)
 {
     sigemptyset(set);
@@ -56,6 +61,8 @@ static int open_signals(struct loop *l)
 {
     sigset_t set;
 
+    struct sigaction sa;
+
     stop_signals(&set);
     if (sigprocmask(SIG_BLOCK, &set, &l->old_mask) < 0)
         return -errno;
@@ -66,6 +73,16 @@ static int open_signals(struct loop *l)
         sigprocmask(SIG_SETMASK, &l->old_mask, NULL);
         return rc;
     }
+    /* The handler runs only while a tick unblocks the signals; between
+     * ticks they stay blocked and are read from the signalfd. Installed
+     * once here, so a tick costs two sigprocmask calls and no more. */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_tick_signal;
+    sa.sa_mask = set;
+    sa.sa_flags = SA_RESTART;
+    tick_comp = l->comp;
+    for (int i = 0; i < 3; i++)
+        sigaction(stop_sigs[i], &sa, &l->old_sa[i]);
     return 0;
 }
 
@@ -77,8 +94,11 @@ static void close_signals(struct loop *l)
      * unblocking them does not kill the process after a clean stop. */
     while (l->sfd >= 0 && read(l->sfd, &si, sizeof(si)) == sizeof(si))
         ;
-    if (l->sfd >= 0)
+    if (l->sfd >= 0) {
         close(l->sfd);
+        for (int i = 0; i < 3; i++)
+            sigaction(stop_sigs[i], &l->old_sa[i], NULL);
+    }
     l->sfd = -1;
     sigprocmask(SIG_SETMASK, &l->old_mask, NULL);
 }
@@ -200,33 +220,14 @@ static void on_tick_signal(int sig)
     ig_log_write_signal_safe(IG_LOG_INFO, tick_comp, msg);
 }
 
-/*
- * Let the stop signals reach on_tick_signal while the tick runs (between
- * ticks they stay blocked and are read from the signalfd), or (on = 0)
- * block them again and put the old handlers back.
- */
-static void tick_signals(struct loop *l, int on)
+/* Let the stop signals reach on_tick_signal while the tick runs, or
+ * (on = 0) block them again for the signalfd. */
+static void tick_signals(int on)
 {
-    static struct sigaction old[3];
-    static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
-    struct sigaction sa;
     sigset_t set;
 
     stop_signals(&set);
-    if (!on) {
-        sigprocmask(SIG_BLOCK, &set, NULL);
-        for (int i = 0; i < 3; i++)
-            sigaction(sigs[i], &old[i], NULL);
-        return;
-    }
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_tick_signal;
-    sa.sa_mask = set;
-    sa.sa_flags = SA_RESTART;
-    tick_comp = l->comp;
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &sa, &old[i]);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &set, NULL);
 }
 
 /* After a failed tick: say which checkpoint, if any, stays. */
@@ -268,9 +269,9 @@ static int do_tick(struct loop *l, int *rc)
 
     if (ig_agent_budget(l->a) <= 0)
         return end_budget(l, rc);
-    tick_signals(l, 1);
+    tick_signals(1);
     *rc = ig_agent_tick(l->a, &r, err, sizeof(err));
-    tick_signals(l, 0);
+    tick_signals(0);
     if (*rc == IG_ETICK_MAX)
         return end_tick_max(l, rc, err);
     if (*rc < 0) {
