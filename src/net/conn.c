@@ -141,8 +141,12 @@ void ig__conn_destroy(struct ig_conn *c, int report)
         *p = c->next;
         h->nconns--;
     }
-    if (c->fd >= 0)
+    /* A fault or an eviction may end with a reset; only a normal end
+     * is worth draining for. */
+    if (c->fd >= 0 && (!c->status || c->normal_end))
         close_drained(c->fd);
+    else if (c->fd >= 0)
+        close(c->fd);
     ig_yamux_free(c->mux);
     ig_noise_free(c->noise);
     ig_buf_free(&c->rx);
@@ -257,6 +261,7 @@ long ig__conn_write_direct(struct ig_conn *c,
     size_t done = 0, len;
     const uint8_t *o;
     long k;
+    int rc;
 
     while (done < n) {
         if (ig_buf_len(&c->tx) >= TX_SOFT) {
@@ -273,8 +278,9 @@ long ig__conn_write_direct(struct ig_conn *c,
         /* Everything queued before the header, the header, then the
          * payload: the order yamux would have sent them in. */
         o = ig_yamux_out(c->mux, &len);
-        if (seal(c, o, len) < 0 || seal(c, p + done, (size_t)k) < 0)
-            return c->status;
+        if ((rc = seal(c, o, len)) < 0 ||
+            (rc = seal(c, p + done, (size_t)k)) < 0)
+            return rc;
         ig_yamux_out_consume(c->mux, len);
         done += (size_t)k;
     }

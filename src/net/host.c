@@ -63,6 +63,13 @@ int ig_host_new(struct ig_host **out,
     int rc = 0;
 
     *out = NULL;
+    /* Every connection needs a handshake deadline: without one a peer
+     * that never answers would hold its slot, and the eviction of the
+     * oldest handshake orders connections by it. */
+    if (!cfg->handshake_ms) {
+        free(h);
+        return -EINVAL;
+    }
     if (!h)
         return -ENOMEM;
     h->cfg = *cfg;

@@ -38,7 +38,8 @@ struct ig_host_cfg {
 /* Defaults: 256 connections (at most 128 of them inbound and still in
  * handshake), 256 streams each, 10 s handshake, 5 min idle, 30 s for the
  * rest of a frame that has started, 10 s for a stream's multistream
- * negotiation (0 in any deadline: none). A multiplexed connection that
+ * negotiation (0 in any deadline but the handshake's: none; a handshake
+ * deadline of 0 is -EINVAL). A multiplexed connection that
  * has received nothing for 30 s gets a yamux ping; if nothing at all
  * arrives within 10 s after it, it is closed with IG_ETIMEOUT (0 as the
  * interval: no pings; 0 as the timeout: pings, but silence never
@@ -91,7 +92,8 @@ typedef void (*ig_conn_event_fn)(void *ud,
 
 /*
  * Create a host. cfg is copied (key and agent_version stay borrowed).
- * Returns 0 and *out, or -errno (epoll, eventfd) or -ENOMEM.
+ * Returns 0 and *out, -EINVAL for a handshake deadline of 0, or -errno
+ * (epoll, eventfd) or -ENOMEM.
  */
 int ig_host_new(struct ig_host **out,
                 const struct ig_host_cfg *cfg,

@@ -234,6 +234,7 @@ static int decode_key(const char *path,
                    path,
                    n > NODEKEY_FILE_LEN ? "over " : "",
                    n > NODEKEY_FILE_LEN ? (size_t)NODEKEY_FILE_LEN : n);
+        sodium_memzero(buf, sizeof(buf));
         return IG_EIDENTITY;
     }
     if (buf[0] != 64 || buf[1] || buf[2] || buf[3]) {
@@ -248,8 +249,10 @@ static int decode_key(const char *path,
     }
     ig_nodekey_from_seed(buf + 4, k);
     rc = memcmp(k->pk, buf + 36, 32) ? IG_EIDENTITY : 0;
-    if (rc)
+    if (rc) {
         ig_err_set(err, errlen, "%s: public key does not match seed", path);
+        sodium_memzero(k, sizeof(*k));
+    }
     sodium_memzero(buf, sizeof(buf));
     return rc;
 }

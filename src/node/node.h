@@ -23,7 +23,8 @@ struct ig_node_cfg {
     int no_early_muxer; /* negotiate yamux after Noise, not inside it */
     /* Connection and stream negotiation deadlines and the keepalive
      * (interval and answer timeout) in ms; 0 keeps the host's default,
-     * IG_NODE_OFF turns that one off. */
+     * IG_NODE_OFF turns that one off (not the handshake's: the node
+     * then fails to start with -EINVAL). */
     uint64_t handshake_ms, idle_ms, frame_ms, negotiate_ms;
     uint64_t keepalive_ms, keepalive_timeout_ms;
     /* Caps on unread stream input, host-wide and per connection, in

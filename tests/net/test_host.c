@@ -5,6 +5,7 @@
 #define IG_TEST_MAIN
 #include "test.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -201,6 +202,25 @@ static void bind_srv(void)
 {
     RUN_UNTIL(srv.opened, 2000);
     ASSERT_TRUE(srv.s != NULL);
+}
+
+/* A host needs a handshake deadline: 0 is refused rather than taken as
+ * "now", which would fail every connection at once. */
+TEST(zero_handshake_deadline_is_refused)
+{
+    struct ig_host_cfg cfg;
+    struct ig_nodekey key;
+    struct ig_host *h = NULL;
+    uint8_t s[32] = { 7 };
+
+    ig_nodekey_from_seed(s, &key);
+    ig_host_cfg_default(&cfg);
+    cfg.key = &key;
+    cfg.handshake_ms = 0;
+    ASSERT_EQ(ig_host_new(&h, &cfg, NULL, NULL), -EINVAL);
+    cfg.handshake_ms = 1000;
+    ASSERT_OK(ig_host_new(&h, &cfg, NULL, NULL));
+    ig_host_free(h);
 }
 
 TEST(connect_and_identify_both_ways)
