@@ -663,21 +663,22 @@ static void free_ctx(struct run_ctx *c)
 }
 
 /*
- * A start that failed takes back what it made: its lock file (unlinked
- * while still held, so no one can have locked it since) and, when the
- * run made the checkpoint directory, that directory if nothing else is
- * in it (rmdir fails on anything left, and then it stays).
+ * A start that failed takes back the checkpoint directory it made, if
+ * nothing else is in it, with the lock file it made there. A lock file
+ * in a directory that was already there stays: another igord may be
+ * waiting on it, and would then hold a lock on a file no one else can
+ * open, while a third locks a new one of the same name.
  */
 static void undo_start(struct run_ctx *c)
 {
     char p[4096];
 
+    if (!c->made_dir)
+        return;
     if (c->made_lock &&
         ig_store_path(c->store, c->id, IG_STORE_LOCK, p, sizeof(p), NULL, 0) ==
           0)
         unlink(p);
-    if (!c->made_dir)
-        return;
     if (ig_store_path(
           c->store, c->id, IG_STORE_HISTORY, p, sizeof(p), NULL, 0) == 0)
         rmdir(p);
